@@ -1,0 +1,155 @@
+"""One encoder, three heads: entity tags, claim tags (typed by chain class) and a chain linker.
+
+The encoder runs on windows; each token's state is taken from the window that owns it, so
+the heads see one sequence of word states per article whatever its length.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from safetensors.torch import load_file, save_file
+from torch import nn
+from transformers import AutoConfig, AutoModel
+
+from .tokenizer import CLAIM_TAGS, ENTITY_TAGS, N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
+
+CONFIG_NAME = "newsattrib.json"
+WEIGHTS_NAME = "model.safetensors"
+INFERENCE_WINDOWS = 8
+TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
+
+
+@dataclass
+class ModelConfig:
+    """What is needed to rebuild the model from a folder: no code, no ``_target_``, plain values."""
+    encoder: dict  # the encoder's transformers config as a dict (model_type + fields)
+    task: str = "joint"
+    entity_tags: list[str] = field(default_factory=lambda: list(ENTITY_TAGS))
+    claim_tags: list[str] = field(default_factory=lambda: list(CLAIM_TAGS))
+    roles: list[str] = field(default_factory=lambda: list(ROLES))
+    link_hidden: int = 256
+    dropout: float = 0.1
+    loss_weights: dict = field(default_factory=lambda: {"entity": 1.0, "claim": 1.0, "link": 1.0})
+    max_length: int = 512
+    stride: int = 64
+
+    @property
+    def heads(self) -> tuple[str, ...]:
+        return TASK_HEADS[self.task]
+
+
+def span_means(states: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
+    """Mean of word states over each ``[start, end)`` span, through a prefix sum."""
+    prefix = torch.cat([states.new_zeros(1, states.shape[1]), states.cumsum(0)])
+    lengths = (spans[:, 1] - spans[:, 0]).clamp(min=1).unsqueeze(1)
+    return (prefix[spans[:, 1]] - prefix[spans[:, 0]]) / lengths
+
+
+class ChainLinker(nn.Module):
+    """Scores the role (none / origin / k-th relay) of a mention in a claim's chain."""
+
+    def __init__(self, hidden: int, inner: int, n_roles: int, dropout: float):
+        super().__init__()
+        self.sentence = nn.Embedding(N_SENTENCE_BUCKETS, inner)
+        self.distance = nn.Embedding(N_DISTANCE_BUCKETS, inner)
+        self.pair = nn.Linear(4 * hidden, inner)
+        self.out = nn.Sequential(nn.GELU(), nn.Dropout(dropout), nn.Linear(inner, n_roles))
+
+    def forward(self, claims, mentions, sentence_bucket, distance_bucket):
+        feats = torch.cat([claims, mentions, claims * mentions, claims - mentions], dim=-1)
+        return self.out(self.pair(feats) + self.sentence(sentence_bucket) + self.distance(distance_bucket))
+
+
+class NewsAttribModel(nn.Module):
+    def __init__(self, spec: ModelConfig, encoder: nn.Module | None = None):
+        super().__init__()
+        self.spec = spec
+        self.encoder = _without_pooler(encoder if encoder is not None
+                                       else AutoModel.from_config(encoder_config(spec.encoder)))
+        hidden = self.encoder.config.hidden_size
+        self.dropout = nn.Dropout(spec.dropout)
+        self.entity_head = nn.Linear(hidden, len(spec.entity_tags))
+        if "claim" in spec.heads:
+            self.claim_head = nn.Linear(hidden, len(spec.claim_tags))
+            self.linker = ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout)
+
+    def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token) -> torch.Tensor:
+        # at inference windows go through in chunks, so a very long text needs bounded memory
+        chunk = input_ids.shape[0] if self.training else INFERENCE_WINDOWS
+        hidden = torch.cat([self.encoder(input_ids=input_ids[i:i + chunk],
+                                         attention_mask=attention_mask[i:i + chunk]).last_hidden_state
+                            for i in range(0, input_ids.shape[0], chunk)])
+        return self.dropout(hidden[token_window, token_pos][word_token])
+
+    def link_logits(self, words, claim_spans, mention_spans, pair_claim, pair_mention, pair_sentence,
+                    pair_distance) -> torch.Tensor:
+        claims = span_means(words, claim_spans)[pair_claim]
+        mentions = span_means(words, mention_spans)[pair_mention]
+        return self.linker(claims, mentions, pair_sentence, pair_distance)
+
+    def forward(self, input_ids, attention_mask, token_window, token_pos, word_token, entity_tags=None,
+                claim_tags=None, claim_spans=None, mention_spans=None, pair_claim=None, pair_mention=None,
+                pair_sentence=None, pair_distance=None, pair_role=None, **_):
+        words = self.word_states(input_ids, attention_mask, token_window, token_pos, word_token)
+        out = {"entity_logits": self.entity_head(words)}
+        if "claim" in self.spec.heads:
+            out["claim_logits"] = self.claim_head(words)
+        if entity_tags is None:
+            return out
+        w = self.spec.loss_weights
+        ce = nn.functional.cross_entropy
+        loss = w["entity"] * ce(out["entity_logits"], entity_tags)
+        if "claim" in self.spec.heads:
+            loss = loss + w["claim"] * ce(out["claim_logits"], claim_tags)
+            if pair_role is not None and pair_role.numel():
+                logits = self.link_logits(words, claim_spans, mention_spans, pair_claim, pair_mention,
+                                          pair_sentence, pair_distance)
+                loss = loss + w["link"] * ce(logits, pair_role)
+        out["loss"] = loss
+        return out
+
+    def freeze_word_embeddings(self) -> None:
+        """The 250k-row embedding table is most of the parameters and learns little from a small corpus."""
+        self.encoder.get_input_embeddings().weight.requires_grad_(False)
+
+    def save(self, folder: str | Path) -> None:
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        state = {k: v.detach().contiguous() for k, v in self.state_dict().items()}
+        save_file(state, folder / WEIGHTS_NAME, metadata={"format": "pt"})
+        self.save_config(folder)
+
+    def save_config(self, folder: str | Path) -> None:
+        (Path(folder) / CONFIG_NAME).write_text(json.dumps(asdict(self.spec), indent=2), encoding="utf-8")
+
+    @classmethod
+    def load(cls, folder: str | Path) -> "NewsAttribModel":
+        """Rebuild from ``newsattrib.json`` and safetensors weights; nothing in the folder is executed."""
+        folder = Path(folder)
+        config = ModelConfig(**json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8")))
+        model = cls(config)
+        model.load_state_dict(load_file(folder / WEIGHTS_NAME))
+        return model.eval()
+
+
+def encoder_config(d: dict):
+    d = dict(d)
+    return AutoConfig.for_model(d.pop("model_type"), **d)
+
+
+def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = False, **kwargs) -> NewsAttribModel:
+    """A fresh model around a pretrained encoder (a local folder or a hub id), from safetensors only
+    unless ``allow_pickle`` is given; remote code is never run."""
+    encoder = AutoModel.from_pretrained(encoder_path, use_safetensors=not allow_pickle, trust_remote_code=False)
+    cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, **kwargs)
+    return NewsAttribModel(cfg, encoder)
+
+
+def _without_pooler(encoder: nn.Module) -> nn.Module:
+    """The heads read token states; an unused pooler would only idle in DDP and the checkpoint."""
+    if getattr(encoder, "pooler", None) is not None:
+        encoder.pooler = None
+    return encoder

@@ -1,0 +1,116 @@
+"""The published model as downstream code uses it: ``newsattrib.load(path).predict(text)``."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import torch
+from transformers import AutoTokenizer, PreTrainedTokenizerFast
+
+from .corpus import Article
+from .data_collator import ArticleCollator
+from .decoding import decode_article
+from .modeling import NewsAttribModel
+from .tokenizer import featurize, words_of
+
+MAX_CHARS = 100_000  # longer texts are read in pieces of this size, so memory stays bounded
+
+
+class Pipeline:
+    def __init__(self, model: NewsAttribModel, tokenizer: PreTrainedTokenizerFast, batch_size: int = 4):
+        self.model = model.eval()
+        self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        cfg = model.spec
+        self.collator = ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
+                                        cfg.max_length, cfg.stride)
+
+    @torch.no_grad()
+    def predict_articles(self, articles: Iterable[Article], progress: bool = False) -> list[dict]:
+        """Records in the corpus format (with scores) for articles; their gold spans are ignored."""
+        articles = list(articles)
+        out = []
+        steps = range(0, len(articles), self.batch_size)
+        if progress:
+            from tqdm.auto import tqdm
+            steps = tqdm(steps, desc="predict", unit="batch")
+        for i in steps:
+            out += self._predict_batch(articles[i:i + self.batch_size])
+        return out
+
+    def predict(self, text: str, lang: str | None = None, id: str = "doc") -> dict:
+        """One record for one plain text; very long texts are read in pieces and joined back."""
+        text = text if isinstance(text, str) else str(text)
+        pieces = [text[i:i + MAX_CHARS] for i in range(0, len(text), MAX_CHARS)] or [""]
+        records = self.predict_articles([Article(f"{id}#{k}", lang or "", p) for k, p in enumerate(pieces)])
+        return _join(records, pieces, id, lang)
+
+    def _predict_batch(self, articles: list[Article]) -> list[dict]:
+        feats = [featurize(a, self.tokenizer, with_labels=False) for a in articles]
+        nonempty = [f for f in feats if f["word_token"]]
+        results = {}
+        if nonempty:
+            batch = self.collator(nonempty)
+            words = self.model.word_states(**{k: batch[k] for k in
+                                              ("input_ids", "attention_mask", "token_window", "token_pos",
+                                               "word_token")})
+            ent = torch.softmax(self.model.entity_head(words), -1).numpy()
+            claim = torch.softmax(self.model.claim_head(words), -1).numpy() if hasattr(self.model, "claim_head") \
+                else None
+            start = 0
+            for f in nonempty:
+                n = len(f["word_token"])
+                results[f["id"]] = (words[start:start + n], ent[start:start + n],
+                                    None if claim is None else claim[start:start + n], f)
+                start += n
+        out = []
+        cfg = self.model.spec
+        for art in articles:
+            words = words_of(art.text)
+            if art.id not in results:
+                rec = {"text": art.text, "entities": [], "attributions": []}
+            else:
+                states, ent, claim, f = results[art.id]
+                rec = decode_article(art.text, words, ent, cfg.entity_tags, claim, cfg.claim_tags,
+                                     lambda c, m, s=states, f=f: self._link_probs(s, f, c, m), cfg.roles)
+            out.append({"id": art.id, "lang": art.lang, **rec})
+        return out
+
+    def _link_probs(self, states, feats, claims, mentions) -> np.ndarray:
+        pairs = ArticleCollator.link_pairs([feats], [claims], [mentions])
+        logits = self.model.link_logits(states, **{k: v for k, v in pairs.items() if k != "pair_role"})
+        return torch.softmax(logits, -1).reshape(len(claims), len(mentions), -1).numpy()
+
+
+def _join(records: list[dict], pieces: list[str], id: str, lang: str | None) -> dict:
+    """One record from the records of consecutive pieces of a text, with offsets and ids shifted."""
+    out = {"id": id, "lang": lang or "", "text": "".join(pieces), "entities": [], "attributions": []}
+    offset = 0
+    for rec, piece in zip(records, pieces):
+        ids = {}
+        for e in rec["entities"]:
+            ids[e["id"]] = f"e{len(out['entities']) + 1}"
+            out["entities"].append({**e, "id": ids[e["id"]], "start": e["start"] + offset,
+                                    "end": e["end"] + offset})
+        for a in rec["attributions"]:
+            out["attributions"].append({**a, "id": f"a{len(out['attributions']) + 1}",
+                                        "claim": {"start": a["claim"]["start"] + offset,
+                                                  "end": a["claim"]["end"] + offset},
+                                        "chain": [ids[m] for m in a["chain"]]})
+        offset += len(piece)
+    return out
+
+
+def load_tokenizer(path: str | os.PathLike) -> PreTrainedTokenizerFast:
+    tok = AutoTokenizer.from_pretrained(str(path), use_fast=True, trust_remote_code=False)
+    if not tok.is_fast:
+        raise ValueError(f"{path}: newsattrib needs a fast tokenizer (tokenizer.json) for character offsets")
+    return tok
+
+
+def load(path: str | os.PathLike, batch_size: int = 4) -> Pipeline:
+    """Load a published model folder (``newsattrib.json``, ``model.safetensors``, tokenizer files)."""
+    path = Path(path)
+    return Pipeline(NewsAttribModel.load(path), load_tokenizer(path), batch_size)

@@ -1,0 +1,193 @@
+"""From character spans to word-level IOB2 labels and model windows, and back.
+
+Scores are computed on *words* (``\\w+`` runs and single punctuation marks), not on
+subword pieces, so checkpoints with different tokenizers are compared on the same units.
+Each word is represented by its first subword token. An article is tokenized once as a
+whole; windows of at most ``max_length`` tokens with ``stride`` tokens of overlap cover it,
+and every token is *owned* by the window in which it sits farthest from an edge, so no
+token is dropped and each gets exactly one prediction.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article
+
+WORD_RE = re.compile(r"\w+|[^\w\s]")
+
+
+def bio_tags(types: tuple[str, ...]) -> list[str]:
+    """``O`` then ``B-T``/``I-T`` for each type: the tag vocabulary of one head."""
+    return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
+
+
+ENTITY_TAGS = bio_tags(ENTITY_LABELS)
+CLAIM_TAGS = bio_tags(CHAIN_LABELS)
+
+
+def words_of(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in WORD_RE.finditer(text)]
+
+
+def spans_to_tags(words: list[tuple[int, int]], spans: list[tuple[int, int, str]]) -> list[str]:
+    """IOB2 tags of words for non-overlapping character spans (a word overlapping a span is inside it)."""
+    tags = ["O"] * len(words)
+    spans = sorted(spans)
+    w = 0
+    for start, end, label in spans:
+        while w < len(words) and words[w][1] <= start:
+            w += 1
+        first = True
+        i = w
+        while i < len(words) and words[i][0] < end:
+            if tags[i] == "O":
+                tags[i] = f"{'B' if first else 'I'}-{label}"
+                first = False
+            i += 1
+    return tags
+
+
+def tags_to_spans(tags: list[str]) -> list[tuple[int, int, str]]:
+    """Word spans ``(first, last_exclusive, type)``; an ``I-`` with no open span of its type starts one."""
+    spans, cur = [], None
+    for i, tag in enumerate(tags + ["O"]):
+        prefix, _, typ = tag.partition("-")
+        if cur and not (prefix == "I" and typ == cur[2]):
+            spans.append((cur[0], i, cur[2]))
+            cur = None
+        if prefix == "B" or (prefix == "I" and cur is None):
+            cur = (i, None, typ)
+    return spans
+
+
+@dataclass
+class EncodedArticle:
+    """An article as the model sees it: all token ids, and for each word its first token."""
+    input_ids: list[int]
+    word_spans: list[tuple[int, int]]  # character spans of words
+    word_token: list[int]  # index into input_ids of each word's first token
+
+
+def encode_article(tokenizer, text: str) -> EncodedArticle:
+    enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
+    offsets = [(s, e) for s, e in enc["offset_mapping"]]
+    words = words_of(text)
+    word_token, t = [], 0
+    for start, _ in words:
+        # the first token whose span reaches past the word's start holds the word's first character
+        while t < len(offsets) - 1 and offsets[t][1] <= start:
+            t += 1
+        word_token.append(t)
+    if words and not offsets:  # text the tokenizer maps to nothing at all
+        raise ValueError("tokenizer produced no tokens for a non-empty text")
+    return EncodedArticle(list(enc["input_ids"]), words, word_token)
+
+
+def windows(n_tokens: int, max_tokens: int, stride: int) -> list[tuple[int, int]]:
+    """Token ranges ``[a, b)`` of at most ``max_tokens`` covering ``n_tokens`` with ``stride`` overlap."""
+    if stride >= max_tokens:
+        raise ValueError(f"stride ({stride}) must be smaller than the window ({max_tokens} tokens)")
+    if n_tokens <= max_tokens:
+        return [(0, max(n_tokens, 1))]
+    out, a = [], 0
+    while True:
+        b = min(a + max_tokens, n_tokens)
+        out.append((b - max_tokens, b) if b - a < max_tokens else (a, b))
+        if b == n_tokens:
+            return out
+        a = b - stride
+
+
+def owners(n_tokens: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """For each token, ``(window, position)`` of the window where it is farthest from an edge."""
+    best = [(-1, -1, -1)] * n_tokens
+    for w, (a, b) in enumerate(spans):
+        for t in range(a, min(b, n_tokens)):
+            margin = min(t - a, b - 1 - t)
+            if margin > best[t][0]:
+                best[t] = (margin, w, t - a)
+    return [(w, p) for _, w, p in best]
+
+
+def article_tags(article: Article, words: list[tuple[int, int]]) -> tuple[list[str], list[str]]:
+    """Gold entity and claim tags of an article's words."""
+    ents = spans_to_tags(words, [(e.start, e.end, e.label) for e in article.entities])
+    claims = spans_to_tags(words, [(a.start, a.end, a.label) for a in article.attributions])
+    return ents, claims
+
+
+def word_span_of(words: list[tuple[int, int]], start: int, end: int) -> tuple[int, int] | None:
+    """Word range ``[first, last)`` covering a character span, or None if no word falls inside."""
+    idx = [i for i, (s, e) in enumerate(words) if s < end and e > start]
+    return (idx[0], idx[-1] + 1) if idx else None
+
+
+# --- chain linking targets -------------------------------------------------------------
+# Each (claim, SPEAKER/ORG mention) pair of an article gets a role: not in the chain, the
+# origin, or the k-th relay counted from the outside. Slots make the order learnable.
+ROLES = ("none", "origin", "relay1", "relay2", "relay3")
+SENTENCE_END = {".", "!", "?", "…"}
+SENTENCE_OFFSETS = (-3, 2)  # sentence distances are clipped to this range
+WORD_DISTANCE_EDGES = (0, 1, 3, 6, 11, 21, 41, 81)
+
+
+def sentence_ids(text: str, words: list[tuple[int, int]]) -> list[int]:
+    """Sentence index of each word: a new sentence after . ! ? … or a line break."""
+    out, sent = [], 0
+    for i, (start, _) in enumerate(words):
+        if i and (text[words[i - 1][0]:words[i - 1][1]] in SENTENCE_END or "\n" in text[words[i - 1][1]:start]):
+            sent += 1
+        out.append(sent)
+    return out
+
+
+def pair_bucket(claim: tuple[int, int], mention: tuple[int, int], sents: list[int]) -> tuple[int, int]:
+    """Two small integers describing where a mention stands relative to a claim (word spans)."""
+    lo, hi = SENTENCE_OFFSETS
+    d = max(lo, min(hi, sents[mention[0]] - sents[claim[0]]))
+    side = 0 if mention[1] <= claim[0] else (2 if mention[0] >= claim[1] else 1)
+    gap = claim[0] - mention[1] if side == 0 else (mention[0] - claim[1] if side == 2 else 0)
+    dist = sum(gap >= edge for edge in WORD_DISTANCE_EDGES) - 1
+    return (d - lo) * 3 + side, max(dist, 0)
+
+
+N_SENTENCE_BUCKETS = (SENTENCE_OFFSETS[1] - SENTENCE_OFFSETS[0] + 1) * 3
+N_DISTANCE_BUCKETS = len(WORD_DISTANCE_EDGES)
+
+
+def chain_roles(chain_positions: list[int], n_mentions: int) -> list[int]:
+    """Role ids of all mentions for one chain given as mention indices, outermost first, origin last."""
+    roles = [0] * n_mentions
+    if chain_positions:
+        roles[chain_positions[-1]] = ROLES.index("origin")
+        for k, m in enumerate(chain_positions[:-1]):
+            roles[m] = min(2 + k, len(ROLES) - 1)
+    return roles
+
+
+def featurize(article: Article, tokenizer, with_labels: bool = True) -> dict:
+    """Model features of one article (all lists, ready for ``datasets``): tokens, words, tags, links."""
+    enc = encode_article(tokenizer, article.text)
+    feats = {
+        "id": article.id, "input_ids": enc.input_ids, "word_token": enc.word_token,
+        "word_sentence": sentence_ids(article.text, enc.word_spans),
+    }
+    if not with_labels:
+        return feats
+    ent_tags, claim_tags = article_tags(article, enc.word_spans)
+    feats["entity_tags"] = [ENTITY_TAGS.index(t) for t in ent_tags]
+    feats["claim_tags"] = [CLAIM_TAGS.index(t) for t in claim_tags]
+    mentions = [e for e in article.entities if e.label in ("SPEAKER", "ORG")]
+    mention_words = [word_span_of(enc.word_spans, e.start, e.end) for e in mentions]
+    index = {e.id: i for i, e in enumerate(mentions)}
+    claims, roles = [], []
+    for att in article.attributions:
+        span = word_span_of(enc.word_spans, att.start, att.end)
+        if span is not None:
+            claims.append(list(span))
+            roles.append(chain_roles([index[m] for m in att.chain], len(mentions)))
+    feats["mention_spans"] = [list(s) for s in mention_words]
+    feats["claim_spans"] = claims
+    feats["link_roles"] = roles  # [claim][mention]
+    return feats

