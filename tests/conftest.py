@@ -1,11 +1,17 @@
 """Fixtures: a tiny randomly initialised BERT and a tokenizer trained in the test, and small articles."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
 from transformers import BertConfig, BertModel, PreTrainedTokenizerFast
 
 from newsattrib.corpus import Article, Attribution, Entity
+
+# one cache of the converted embedded model for the whole suite (git-ignored), unless the user set one
+os.environ.setdefault("NEWSATTRIB_CACHE", str(Path(__file__).resolve().parents[1] / ".cache"))
 
 SPECIALS = ["<s>", "<pad>", "</s>", "<unk>", "<mask>"]
 

@@ -367,7 +367,8 @@ def _build_tokenizer(v: _Vocab, norm: dict[str, str]) -> Tokenizer:
     maps the whole cluster by its first character, e.g. "Ａ" + U+0301 -> "A");
     exact score ties (e.g. "xxxxxxxx"), which e5.c breaks by float32 rounding.
     """
-    tok = Tokenizer(models.Unigram(list(zip(v.pieces, v.scores.tolist())), v.unk, False))
+    pieces = list(zip(v.pieces, v.scores.tolist()))
+    tok = Tokenizer(models.Unigram(vocab=pieces, unk_id=v.unk, byte_fallback=False))
     tok.normalizer = normalizers.Sequence(
         [
             normalizers.Precompiled(_precompiled_charsmap(norm)),
@@ -376,6 +377,10 @@ def _build_tokenizer(v: _Vocab, norm: dict[str, str]) -> Tokenizer:
     )
     tok.pre_tokenizer = pre_tokenizers.Sequence(
         [
+            # Drop word-initial spaces and let Metaspace prepend "▁" to every word:
+            # same pieces, but offsets no longer start on the space. A trailing
+            # space stays and becomes e5.c's final "▁".
+            pre_tokenizers.Split(Regex(" (?=[^ ])"), behavior="removed"),
             pre_tokenizers.Metaspace(replacement="▁", prepend_scheme="always", split=True),
             pre_tokenizers.Split(Regex(_unknown_char_class(v)), behavior="isolated"),
         ]
@@ -387,7 +392,7 @@ def _build_tokenizer(v: _Vocab, norm: dict[str, str]) -> Tokenizer:
         pair=f"{bos} $A {eos} {eos} $B {eos}",
         special_tokens=[(bos, v.bos), (eos, v.eos)],
     )
-    specials = [p for p in v.pieces if p.startswith("<") and p.endswith(">")]
+    specials = [v.pieces[i] for i in (v.bos, v.pad, v.eos, v.unk)] + ["<mask>"]
     tok.add_special_tokens(
         [AddedToken(p, special=True, lstrip=p == "<mask>", normalized=False) for p in specials]
     )

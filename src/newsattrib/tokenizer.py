@@ -78,6 +78,9 @@ def encode_article(tokenizer, text: str) -> EncodedArticle:
         # the first token whose span reaches past the word's start holds the word's first character
         while t < len(offsets) - 1 and offsets[t][1] <= start:
             t += 1
+        # a bare "▁" piece shares the span of the character after it: prefer the real piece
+        while t < len(offsets) - 1 and offsets[t + 1][0] <= start < offsets[t + 1][1]:
+            t += 1
         word_token.append(t)
     if words and not offsets:  # text the tokenizer maps to nothing at all
         raise ValueError("tokenizer produced no tokens for a non-empty text")

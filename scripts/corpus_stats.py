@@ -1,0 +1,29 @@
+#!/usr/bin/env python
+"""Print the data card's table from corpus files: `python scripts/corpus_stats.py [FILE...]`."""
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from newsattrib.corpus import CorpusError, read_corpora
+from newsattrib.stats import corpus_stats, format_stats
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("files", nargs="*", default=[str(ROOT / f"data/{s}.jsonl") for s in ("train", "validation", "test")])
+    ap.add_argument("--json", action="store_true", help="print the numbers as JSON")
+    args = ap.parse_args()
+    try:
+        stats = corpus_stats(read_corpora(args.files))
+    except CorpusError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
