@@ -18,7 +18,8 @@ def write_splits(tmp: Path, articles) -> dict[str, str]:
     return files
 
 
-def tiny_config(tmp: Path, model_dir: str, articles, *overrides: str, config: str = "train"):
+def tiny_config(tmp, model_dir: str, articles, *overrides: str, config: str = "train"):
+    tmp = Path(tmp)
     files = write_splits(tmp, articles)
     base = [f"data.train=[{files['train']}]", f"data.validation=[{files['validation']}]",
             f"data.test=[{files['test']}]", f"output_dir={tmp / 'run'}"]

