@@ -1,0 +1,44 @@
+"""The project's corpus: valid, big and varied enough, and split without near-duplicates."""
+from pathlib import Path
+
+import pytest
+
+from newsattrib.corpus import read_corpus
+from newsattrib.splits import near_duplicates
+from newsattrib.stats import corpus_stats
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+SPLITS = ("train", "validation", "test")
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return {s: read_corpus(DATA / f"{s}.jsonl") for s in SPLITS}
+
+
+def test_every_file_validates_and_ids_are_unique(splits):
+    ids = [a.id for arts in splits.values() for a in arts]
+    assert len(ids) == len(set(ids))
+
+
+def test_no_held_out_article_near_duplicates_a_train_article(splits):
+    assert near_duplicates(splits["validation"] + splits["test"], splits["train"]) == []
+
+
+def test_split_sizes_by_language(splits):
+    for lang in ("en", "uk", "ru"):
+        n = {s: sum(a.lang == lang for a in arts) for s, arts in splits.items()}
+        total = sum(n.values())
+        assert total >= 80
+        assert abs(n["train"] / total - 0.7) < 0.05 and abs(n["test"] / total - 0.15) < 0.05
+
+
+def test_counts_of_the_data_card(splits):
+    stats = corpus_stats([a for arts in splits.values() for a in arts])
+    assert stats["all"]["articles"] >= 240
+    assert stats["all"]["distinct"]["SPEAKER"] >= 300 and stats["all"]["distinct"]["ORG"] >= 300
+    assert stats["all"]["distinct"]["PROGRAM"] >= 60
+    for lang in ("en", "uk", "ru"):
+        s = stats[lang]
+        assert 80 <= s["words_min"] and s["words_max"] <= 400
+        assert min(s["class_share"].values()) >= 0.12, s["class_share"]
