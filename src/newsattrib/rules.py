@@ -339,8 +339,10 @@ def _after_cue(doc: _Doc, cue: Cue, sent: tuple[int, int]) -> int:
     if cue.kind == "unattributed":
         return cue.end if len(WORD.findall(doc.masked, sent[0], cue.start)) <= 1 else sent[0]
     nxt = next((m for m in doc.members if m["start"] >= cue.end), None)
-    if nxt and nxt["end"] <= sent[1] and doc.pats["outlet_gap"].fullmatch(doc.masked, cue.end, nxt["start"]):
-        return nxt["end"]  # "told ArmyInform CLAIM"
+    names_source = cue.kind == "according" or doc.pats["outlet"].fullmatch(doc.masked, cue.start, cue.end) \
+        and nxt is not None and nxt["label"] == "ORG"
+    if names_source and nxt["end"] <= sent[1] and doc.pats["outlet_gap"].fullmatch(doc.masked, cue.end, nxt["start"]):
+        return nxt["end"]  # "told ArmyInform CLAIM", "According to X CLAIM"
     return cue.end
 
 
@@ -393,20 +395,20 @@ def _attach(doc: _Doc, cue: Cue, window: tuple[int, int], free: list[dict]) -> d
         return _named(after, last=False) or (_resolve(pron, free) if pron else None)
     source = _source_before(doc, window[0], cue.start, free)
     if source:
-        return source[1] if isinstance(source[1], dict) else _resolve(source, free)
+        return source[1]
     pron = _pronoun(doc, cue.end, after_end, 2, from_end=False)
     return _named(after, last=False) or (_resolve(pron, free) if pron else None)
 
 
-def _source_before(doc: _Doc, lo: int, cue_start: int, free: list[dict]) -> tuple | None:
-    """(position, mention) of the name nearest before a verb within 12 words, or (position, personal)
-    of a pronoun or role noun right before it when no name stands between them."""
+def _source_before(doc: _Doc, lo: int, cue_start: int, free: list[dict]) -> tuple[int, dict | None] | None:
+    """Where the subject of a verb starts and whom it names: the name nearest before it within 12
+    words, or a pronoun or role noun right before it (resolved; None when nothing precedes it)."""
     near = [m for m in free if lo <= m["start"] and m["end"] <= cue_start
             and len(WORD.findall(doc.masked, m["end"], cue_start)) <= 12]
     named = _named(near, last=True)
     pron = _pronoun(doc, lo, cue_start, 2, from_end=True)
     if pron and (named is None or pron[0] >= named["end"]):
-        return pron
+        return pron[0], _resolve(pron, free)
     return (named["start"], named) if named else None
 
 

@@ -62,6 +62,18 @@ def check_resumable(ckpt: Path, config: ModelConfig) -> None:
                                   f"{getattr(config, key)}; resume it with the config it was trained with")
 
 
+def training_arguments(cfg: DictConfig):
+    """TrainingArguments from the config, with gradient accumulation set so that one optimizer step
+    sees ``batch_size`` articles whatever the number of processes."""
+    args = hydra.utils.instantiate(cfg.trainer)
+    per_step = args.per_device_train_batch_size * args.world_size
+    if cfg.batch_size % per_step:
+        raise NewsAttribError(f"batch_size={cfg.batch_size} is not a multiple of per_device_train_batch_size="
+                              f"{args.per_device_train_batch_size} x {args.world_size} process(es)")
+    args.gradient_accumulation_steps = cfg.batch_size // per_step
+    return args
+
+
 def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     """Train on data.train (+ generated articles), keep the best epoch by validation, save and score it.
 
@@ -69,9 +81,11 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     """
     out = Path(cfg.output_dir)
     set_seed(cfg.seed)
+    args = training_arguments(cfg)
     train_files = corpus_files(cfg.data, "train")
     val_files = corpus_files(cfg.data, "validation")
-    record_run(out, cfg, train_files + val_files + corpus_files(cfg.data, "test"))
+    if args.process_index == 0:
+        record_run(out, cfg, train_files + val_files + corpus_files(cfg.data, "test"))
     train_articles = read_corpora(train_files) + generated_articles(cfg)
     val_articles = read_corpora(val_files)
 
@@ -88,7 +102,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
 
     interrupt = SaveOnInterrupt()
     trainer = NewsAttribTrainer(
-        model=model, args=hydra.utils.instantiate(cfg.trainer), train_dataset=to_dataset(train_articles, tokenizer),
+        model=model, args=args, train_dataset=to_dataset(train_articles, tokenizer),
         data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                       cfg.model.max_length, cfg.model.stride),
         processing_class=tokenizer, eval_dataset=val_articles, callbacks=[interrupt, *(callbacks or [])])
