@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from newsattrib.corpus import Article, _span_problems, parse_record
+from newsattrib.corpus import Article, span_problems, parse_record
 from newsattrib.decoding import is_quoted
 from newsattrib.rules import predict_rules
 
@@ -67,6 +67,10 @@ CASES = [
      [("DIRECT", "Those who are defecting fall into two categories", ["Okhrimenko"])]),
     ("en", "Zelensky says Ukraine will need more air defence systems\nThe president spoke in Kyiv.",
      [(S, "Zelensky")], [("INDIRECT", "Ukraine will need more air defence systems", ["Zelensky"])]),
+    ("en", "Ihor Klymenko visited Kharkiv. According to him, 300 residents were evacuated.", [(S, "Ihor Klymenko")],
+     [("INDIRECT", "300 residents were evacuated", ["Ihor Klymenko"])]),
+    ("en", "Kyiv Independent reported that the strike hit a school.", [(O, "Kyiv Independent")],
+     [("INDIRECT", "the strike hit a school", ["Kyiv Independent"])]),
     ("en", "The talks will resume next week, according to Peskov.", [(S, "Peskov")],
      [("INDIRECT", "The talks will resume next week", ["Peskov"])]),
     ("en", 'The film "We Will Win Together" was shown in Kyiv. Nothing was said about it.', [], []),
@@ -87,6 +91,10 @@ CASES = [
      [("INDIRECT", "Ворог втратив понад 300 військових", ["Андрій Коваль"])]),
     ("uk", "Зеленський розповів Укрінформу, що переговори тривають.", [(S, "Зеленський"), (O, "Укрінформу")],
      [("RELAYED", "переговори тривають", ["Укрінформу", "Зеленський"])]),
+    ("uk", "«Ми отримали 50 нових танків», — сказав Коваль в інтерв'ю Укрінформу.", [(S, "Коваль"), (O, "Укрінформу")],
+     [("RELAYED", "Ми отримали 50 нових танків", ["Укрінформу", "Коваль"])]),
+    ("uk", "Ворог обстріляв Харків уночі, передає Суспільне.", [(O, "Суспільне")],
+     [("INDIRECT", "Ворог обстріляв Харків уночі", ["Суспільне"])]),
     ("uk", "Повідомлялося, що міст було закрито.", [], [("UNATTRIBUTED", "міст було закрито", [])]),
     ("uk", "За інформацією ЗМІ, переговори перенесли на осінь.", [],
      [("UNATTRIBUTED", "переговори перенесли на осінь", [])]),
@@ -148,7 +156,7 @@ def random_record(rng: random.Random) -> tuple[Article, list[dict]]:
     entities, taken = [], 0
     for start in sorted(rng.sample(range(len(text)), min(len(text), rng.randint(0, 8)))):
         end = min(len(text), start + rng.randint(1, 15))
-        if start >= taken and not _span_problems(text, start, end, "entity"):
+        if start >= taken and not span_problems(text, start, end, "entity"):
             label = rng.choice(["SPEAKER", "SPEAKER", "ORG", "ORG", "PROGRAM", "QUANTITY"])
             entities.append({"id": f"e{len(entities) + 1}", "start": start, "end": end, "label": label})
             taken = end

@@ -84,7 +84,7 @@ def _splits_character(text: str, offset: int) -> bool:
     return unicodedata.combining(nxt) > 0 or nxt in "\u200d\ufe0e\ufe0f" or text[offset - 1] == "\u200d"
 
 
-def _span_problems(text: str, start: Any, end: Any, what: str) -> list[str]:
+def span_problems(text: str, start: Any, end: Any, what: str) -> list[str]:
     if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
         return [f"{what} offsets must be integers, got start={start!r} end={end!r}"]
     if not 0 <= start < end <= len(text):
@@ -137,9 +137,9 @@ def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
         if e["label"] not in ENTITY_LABELS:
             problems.append(f"{where} has unknown label {e['label']!r} (known: {', '.join(ENTITY_LABELS)})")
             continue
-        span_problems = _span_problems(text, e["start"], e["end"], where)
-        problems += span_problems
-        if not span_problems:
+        found = span_problems(text, e["start"], e["end"], where)
+        problems += found
+        if not found:
             entities.append(Entity(str(e["id"]), e["start"], e["end"], e["label"]))
     problems += _duplicates([e.id for e in entities], "entity id")
     problems += _overlaps([(e.start, e.end, repr(e.id)) for e in entities], "entities")
@@ -156,7 +156,7 @@ def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
         bad = []
         if a["label"] not in CHAIN_LABELS:
             bad.append(f"{where} has unknown label {a['label']!r} (known: {', '.join(CHAIN_LABELS)})")
-        bad += _span_problems(text, a["claim"].get("start"), a["claim"].get("end"), f"{where} claim")
+        bad += span_problems(text, a["claim"].get("start"), a["claim"].get("end"), f"{where} claim")
         for member in a["chain"]:
             ent = by_id.get(member) if isinstance(member, str) else None
             if ent is None:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from .corpus import CHAIN_MEMBER_LABELS, Article, _span_problems
+from .corpus import CHAIN_MEMBER_LABELS, Article, span_problems
 from .decoding import is_quoted
 
 # --- lexicons: regular-expression fragments, matched case-insensitively as whole words; a space
@@ -76,7 +76,7 @@ BACKREF = {  # "This was reported by X": the sentence names the source of the se
     "ru": ("об этом",),
 }
 PRONOUNS = {  # refer back to the nearest earlier person
-    "en": ("he", "she", "they"),
+    "en": ("he", "she", "they", "him", "her", "them"),
     "uk": ("він", "вона", "вони", "його", "її"),
     "ru": ("он", "она", "они", "его", "ее", "её"),
 }
@@ -110,6 +110,7 @@ QUOTE_MARK = re.compile(r'[\n"“”„«»]')
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"\n|[.!?…]+[\"”»“]*(?=\s)")
 NEXT_CHAR = re.compile(r"\s*(\S)")
+COMMA = re.compile(r",(?!\d)")  # not in 1,200
 SEPARATOR = re.compile(r",(?!\d)|\s[—–]\s")  # ends the clause of "CLAIM, X said" / "CLAIM — заявив X"
 CLAUSE_END = re.compile(r"[,;:(]|\s[—–]\s")
 GAP_BREAK = re.compile(r"[.!?;\n]")
@@ -119,6 +120,7 @@ QUOTE_TAIL = " ,."  # what ``is_quoted`` skips between a claim and its closing m
 
 
 class Cue(NamedTuple):
+    """A lexicon match in the (masked) text."""
     kind: str
     start: int
     end: int
@@ -148,7 +150,7 @@ def predict_rules(article: Article, entities: list[dict]) -> dict:
     """Attributions found by cue lexicons, quotation marks and the nearest named mention."""
     text = article.text
     valid = [e for e in entities if isinstance(e, dict) and {"id", "start", "end", "label"} <= e.keys()
-             and not _span_problems(text, e["start"], e["end"], "entity")]
+             and not span_problems(text, e["start"], e["end"], "entity")]
     quotes = _claim_quotes(text, valid)
     doc = _Doc(text, _mask(text, quotes), _patterns(article.lang), valid,
                [e for e in valid if e["label"] in CHAIN_MEMBER_LABELS and not _inside(e, quotes)], quotes)
@@ -202,7 +204,7 @@ def _claim_quotes(text: str, entities: list[dict]) -> dict[tuple[int, int], tupl
     return out
 
 
-def _mask(text: str, quotes: dict) -> str:
+def _mask(text: str, quotes: dict[tuple[int, int], tuple[int, int]]) -> str:
     """Blank quote interiors but keep a final . ! ? so a quote can still end its sentence."""
     out, last = [], 0
     for start, end in sorted(quotes):
@@ -278,10 +280,11 @@ def _link(doc: _Doc, units: list[_Unit]) -> None:
 
 def _cues(doc: _Doc, sent: tuple[int, int]) -> list[Cue]:
     """Cue matches outside names; an outlet cue may share its words with a speech verb ("told")."""
+    names = [(e["start"], e["end"]) for e in doc.entities if _overlap((e["start"], e["end"]), sent)]
     found: list[Cue] = []
     for kind in CUE_KINDS:
         for m in doc.pats[kind].finditer(doc.masked, *sent):
-            if any(_overlap((m.start(), m.end()), (e["start"], e["end"])) for e in doc.entities):
+            if any(_overlap((m.start(), m.end()), name) for name in names):
                 continue
             if any(c.kind != "outlet" and _overlap((m.start(), m.end()), (c.start, c.end)) for c in found):
                 continue
@@ -294,21 +297,21 @@ def _reported_claim(doc: _Doc, cues: list[Cue], sent: tuple[int, int]) -> tuple[
     start = None
     for cue in cues:  # "X reports that Y said that CLAIM": follow cues that open the clause
         pos = _complement(doc, cue, sent[1])
-        if pos is not None and (start is None or cue.start >= start and len(WORD.findall(doc.masked, start, cue.start)) <= 6):
+        opens_claim = start is None or cue.start >= start and len(WORD.findall(doc.masked, start, cue.start)) <= 6
+        if pos is not None and opens_claim:
             start = pos
     if start is not None:
         return _trim(doc.text, start, sent[1], CLAIM_HEAD, CLAIM_TAIL, 2)
     start, end = sent
-    comma = re.compile(r",(?!\d)").search(doc.masked, *sent)
+    comma = COMMA.search(doc.masked, *sent)
     if comma and any(c.end <= comma.start() for c in cues):
         start = comma.end()
     later = [c for c in cues if c.start >= start]
-    if later:
-        split = _trailing_split(doc, later[0], start)
-        if split is not None:
-            end = split
-        elif start == sent[0]:
-            start = _after_cue(doc, later[0], sent)
+    split = _trailing_split(doc, later[0], start) if later else None
+    if split is not None:
+        end = split
+    elif later and start == sent[0]:  # "X said CLAIM": a bare verb needs a longer clause to count
+        return _trim(doc.text, _after_cue(doc, later[0], sent), end, CLAIM_HEAD, CLAIM_TAIL, 3)
     return _trim(doc.text, start, end, CLAIM_HEAD, CLAIM_TAIL, 2)
 
 
@@ -339,11 +342,11 @@ def _after_cue(doc: _Doc, cue: Cue, sent: tuple[int, int]) -> int:
     if cue.kind == "unattributed":
         return cue.end if len(WORD.findall(doc.masked, sent[0], cue.start)) <= 1 else sent[0]
     nxt = next((m for m in doc.members if m["start"] >= cue.end), None)
-    names_source = cue.kind == "according" or doc.pats["outlet"].fullmatch(doc.masked, cue.start, cue.end) \
-        and nxt is not None and nxt["label"] == "ORG"
-    if names_source and nxt["end"] <= sent[1] and doc.pats["outlet_gap"].fullmatch(doc.masked, cue.end, nxt["start"]):
-        return nxt["end"]  # "told ArmyInform CLAIM", "According to X CLAIM"
-    return cue.end
+    if nxt is None or nxt["end"] > sent[1] \
+            or not doc.pats["outlet_gap"].fullmatch(doc.masked, cue.end, nxt["start"]):
+        return cue.end
+    outlet = nxt["label"] == "ORG" and doc.pats["outlet"].fullmatch(doc.masked, cue.start, cue.end)
+    return nxt["end"] if cue.kind == "according" or outlet else cue.end  # "told ArmyInform CLAIM"
 
 
 # --- chains ---------------------------------------------------------------------------------
@@ -449,7 +452,7 @@ def _trim(text: str, start: int, end: int, head: str, tail: str, min_words: int)
         start += 1
     while end > start and text[end - 1] in tail:
         end -= 1
-    if len(WORD.findall(text, start, end)) < min_words or _span_problems(text, start, end, "claim"):
+    if len(WORD.findall(text, start, end)) < min_words or span_problems(text, start, end, "claim"):
         return None
     return start, end
 

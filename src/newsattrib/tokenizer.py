@@ -14,7 +14,10 @@ from dataclasses import dataclass
 
 from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article
 
-WORD_RE = re.compile(r"\w+|[^\w\s]")
+# combining marks, variation selectors, joiners and emoji modifiers stay with the character before them
+MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\u200d" \
+        "\U0001f3fb-\U0001f3ff"
+WORD_RE = re.compile(rf"[\w{MARKS}]+|[^\w\s][{MARKS}]*")
 
 
 def bio_tags(types: tuple[str, ...]) -> list[str]:
