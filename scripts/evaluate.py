@@ -2,12 +2,16 @@
 """Score a trained model folder: `python scripts/evaluate.py ckpt_path=outputs/.../model [overrides]`."""
 from pathlib import Path
 
+import sys
+
 import hydra
 from omegaconf import DictConfig
 
-from newsattrib.errors import NewsAttribError, user_errors
+from newsattrib.errors import check_config, NewsAttribError, user_errors
 from newsattrib.pipeline import load
 from newsattrib.train import score
+
+CONFIGS = str(Path(__file__).resolve().parents[1] / "configs")
 
 
 @hydra.main(version_base="1.3", config_path="../configs", config_name="evaluate")
@@ -20,4 +24,5 @@ def main(cfg: DictConfig) -> None:
 
 
 if __name__ == "__main__":
+    check_config("evaluate", sys.argv[1:], CONFIGS)
     main()

@@ -105,3 +105,15 @@ def test_pickle_weights_are_refused_unless_allowed(tmp_path):
     with pytest.raises(OSError):
         build_model(str(folder))
     assert build_model(str(folder), allow_pickle=True).spec.task == "joint"
+
+
+def test_evaluation_refuses_a_checkpoint_with_other_labels(tmp_path, tiny_model_dir, articles):
+    from newsattrib.pipeline import Pipeline
+    from newsattrib.train import score
+    from transformers import AutoTokenizer
+
+    model = build_model(tiny_model_dir, task="joint")
+    model.spec.entity_tags = ["O", "B-PER", "I-PER", "B-LOC", "I-LOC"]
+    cfg = tiny_config(tmp_path, tiny_model_dir, articles)
+    with pytest.raises(NewsAttribError, match="misaligned"):
+        score(Pipeline(model, AutoTokenizer.from_pretrained(tiny_model_dir)), cfg, tmp_path)

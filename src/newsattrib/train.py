@@ -19,6 +19,7 @@ from .evaluation import evaluate, format_table, write_report
 from .fileio import atomic_write_text
 from .modeling import CONFIG_NAME, ModelConfig, build_model
 from .pipeline import Pipeline, load, load_tokenizer
+from .tokenizer import CLAIM_TAGS, ENTITY_TAGS
 from .trainer import NewsAttribTrainer, SaveOnInterrupt, to_dataset
 
 PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
@@ -122,17 +123,24 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
 
 
 def generated_articles(cfg: DictConfig) -> list[Article]:
-    if not cfg.data.get("generated"):
+    n = cfg.data.get("generated") or 0
+    if not isinstance(n, int) or n < 0:
+        raise NewsAttribError(f"data.generated must be a number of articles (0 or more), got {n!r}")
+    if not n:
         return []
     from .generator import generate
-    return generate(cfg.data.generated, seed=cfg.data.generated_seed)
+    return generate(n, seed=cfg.data.generated_seed)
 
 
 def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = False) -> dict:
     """Score the model (and, if asked, the rule baseline) on eval splits and extra corpora; print tables."""
     targets = {split: corpus_files(cfg.data, split) for split in cfg.eval_splits}
     targets |= {Path(p).stem: [Path(hydra.utils.to_absolute_path(p))] for p in cfg.data.extra_eval}
-    with_claims = "claim" in pipe.model.spec.heads
+    spec = pipe.model.spec
+    if set(spec.entity_tags) != set(ENTITY_TAGS) or set(spec.claim_tags) != set(CLAIM_TAGS):
+        raise NewsAttribError(f"the checkpoint's labels {spec.entity_tags + spec.claim_tags} are not the corpus "
+                              f"labels {ENTITY_TAGS + CLAIM_TAGS}; its scores would be misaligned")
+    with_claims = "claim" in spec.heads
     reports = {}
     for name, files in targets.items():
         gold = read_corpora(files)
