@@ -24,7 +24,7 @@ def tiny_overrides(tmp, model_dir: str, articles, *overrides: str, config: str =
     tmp = Path(tmp)
     files = write_splits(tmp, articles)
     base = [f"data.train=[{files['train']}]", f"data.validation=[{files['validation']}]",
-            f"data.test=[{files['test']}]", f"output_dir={tmp / 'run'}"]
+            f"data.test=[{files['test']}]", "data.generated=0", f"output_dir={tmp / 'run'}"]
     if config == "train":
         base += [f"model.name_or_path={model_dir}", "model.max_length=24", "model.stride=6",
                  "task.link_hidden=16", "trainer.num_train_epochs=2", "trainer.learning_rate=1e-3",
