@@ -42,3 +42,11 @@ def test_counts_of_the_data_card(splits):
         s = stats[lang]
         assert 80 <= s["words_min"] and s["words_max"] <= 400
         assert min(s["class_share"].values()) >= 0.12, s["class_share"]
+
+
+def test_check_splits_script_passes():
+    import subprocess
+    import sys
+    run = subprocess.run([sys.executable, str(DATA.parent / "scripts/check_splits.py")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert "no near-duplicates" in run.stdout
