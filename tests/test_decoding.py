@@ -36,3 +36,12 @@ def test_class_decides_length_and_steps_down_when_mentions_are_missing():
     assert choose_chain("UNATTRIBUTED", p, roles, quoted=True) == ("UNATTRIBUTED", [])
     assert choose_chain("RELAYED", p[:1], roles, quoted=True) == ("DIRECT", [0])
     assert choose_chain("DIRECT", p[:0], roles, quoted=True) == ("UNATTRIBUTED", [])
+
+
+def test_viterbi_keeps_iob2_valid_where_argmax_would_not():
+    from newsattrib.decoding import viterbi
+    tags = ["O", "B-ORG", "I-ORG"]
+    # argmax gives O I-ORG I-ORG: an invalid start; the best valid path opens the span with B-ORG
+    probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.35, 0.45], [0.1, 0.1, 0.8]])
+    assert list(viterbi(probs, tags)) == [0, 1, 2]
+    assert list(viterbi(np.array([[0.1, 0.2, 0.7]]), tags)) == [1]

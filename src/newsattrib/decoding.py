@@ -17,9 +17,36 @@ QUOTES_OPEN = "\"'«„“‘‹"
 QUOTES_CLOSE = "\"'»“”’›"
 
 
+def allowed_transitions(tags: list[str]) -> np.ndarray:
+    """``[from, to]`` mask of IOB2: ``I-X`` only after ``B-X`` or ``I-X``."""
+    ok = np.ones((len(tags), len(tags)), dtype=bool)
+    for j, to in enumerate(tags):
+        if to.startswith("I-"):
+            ok[:, j] = [frm[2:] == to[2:] for frm in tags]
+    return ok
+
+
+def viterbi(probs: np.ndarray, tags: list[str]) -> np.ndarray:
+    """The most probable tag sequence that is valid IOB2 (per-word probabilities, no learned transitions)."""
+    logp = np.log(np.clip(probs, 1e-12, None))
+    penalty = np.where(allowed_transitions(tags), 0.0, -np.inf)
+    start = np.array([0.0 if not t.startswith("I-") else -np.inf for t in tags])
+    score, back = start + logp[0], np.zeros(probs.shape, dtype=np.int64)
+    for i in range(1, len(probs)):
+        cand = score[:, None] + penalty
+        back[i] = cand.argmax(0)
+        score = cand.max(0) + logp[i]
+    path = [int(score.argmax())]
+    for i in range(len(probs) - 1, 0, -1):
+        path.append(int(back[i, path[-1]]))
+    return np.array(path[::-1])
+
+
 def spans_with_scores(probs: np.ndarray, tags: list[str]) -> list[tuple[int, int, str, float]]:
-    """Word spans of the argmax tags with the mean probability of their tags as score."""
-    best = probs.argmax(-1)
+    """Word spans of the best valid IOB2 path, with the mean probability of their tags as score."""
+    if not len(probs):
+        return []
+    best = viterbi(probs, tags)
     spans = tags_to_spans([tags[i] for i in best])
     return [(s, e, t, float(probs[np.arange(s, e), best[s:e]].mean())) for s, e, t in spans]
 
