@@ -20,9 +20,13 @@ def test_random_logits_give_well_formed_records(seed):
         x = np.exp(rng.normal(size=(n, k)) * sharp)
         return x / x.sum(-1, keepdims=True)
 
+    def scored(n_mentions):  # a random subset of mentions, as the linker scores only the nearest ones
+        idx = rng.permutation(n_mentions)[:rng.integers(0, n_mentions + 1)]
+        return idx, probs(len(idx), len(ROLES))
+
     rec = decode_article(TEXT, words, probs(len(words), len(ENTITY_TAGS)), ENTITY_TAGS,
                          probs(len(words), len(CLAIM_TAGS)), CLAIM_TAGS,
-                         lambda c, m: probs(len(c) * len(m), len(ROLES)).reshape(len(c), len(m), -1), list(ROLES))
+                         lambda c, m: [scored(len(m)) for _ in c], list(ROLES))
     article, problems = parse_record({"id": "x", "lang": "uk", **rec})
     assert problems == []
     assert len(article.attributions) == len(rec["attributions"])

@@ -5,6 +5,7 @@ import sys
 import textwrap
 
 import pytest
+import torch
 
 import newsattrib
 from newsattrib.corpus import parse_record
@@ -14,7 +15,7 @@ from newsattrib.pipeline import read_texts
 
 from helpers import ROOT
 
-MEMORY_BOUND_MB = 1500  # peak RSS predicting a 2 MB text with the tiny model (the real one: see README)
+MEMORY_BOUND_MB = 1500  # peak RSS predicting a 2 MB text with the tiny model, the output record aside
 
 ODD = {
     "empty": "",
@@ -45,12 +46,26 @@ def test_odd_inputs_give_well_formed_records(model_dir, name):
     assert rec["text"] == ODD[name]
 
 
-def test_two_megabyte_article_in_bounded_memory(model_dir):
+@pytest.fixture(scope="module")
+def quiet_model_dir(tmp_path_factory, tiny_model_dir):
+    """Heads biased to "O": the memory measured is the pipeline's, not that of a record of 300k random spans."""
+    folder = tmp_path_factory.mktemp("quiet")
+    model = build_model(tiny_model_dir, max_length=128, stride=16)
+    with torch.no_grad():
+        model.entity_head.bias[0] = 20.0
+        model.claim_head.bias[0] = 20.0
+    model.save(folder)
+    from transformers import AutoTokenizer
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(folder)
+    return folder
+
+
+def test_two_megabyte_article_in_bounded_memory(quiet_model_dir):
     script = textwrap.dedent(f"""
         import json, resource, newsattrib
         text = ("Андрій Коваль заявив, що «сили оборони знищили 20 дронів». According to Censor.NET, "
                 "300 servicemen left. ") * 20000
-        rec = newsattrib.load({str(model_dir)!r}).predict(text[:2_000_000], lang="uk")
+        rec = newsattrib.load({str(quiet_model_dir)!r}).predict(text[:2_000_000], lang="uk")
         print(json.dumps({{"chars": len(rec["text"]), "entities": len(rec["entities"]),
                            "max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}}))
     """)

@@ -5,6 +5,7 @@ mention of an article, also those outside the claim's window.
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import torch
@@ -14,11 +15,17 @@ from .tokenizer import owners, pair_bucket, windows
 MAX_CANDIDATES = 32  # mentions scored per claim: the nearest ones, so pairs grow linearly with length
 
 
-def nearest_mentions(claim, mentions) -> list[int]:
-    """Indices of the MAX_CANDIDATES mentions closest (in words) to a claim, in text order."""
-    def gap(m):
+def nearest_mentions(claim, mentions, starts: list[int]) -> list[int]:
+    """Indices of the MAX_CANDIDATES mentions closest (in words) to a claim, in text order.
+
+    Mentions are in text order, so only the MAX_CANDIDATES on each side of the claim can qualify.
+    """
+    def gap(j):
+        m = mentions[j]
         return max(claim[0] - m[1], m[0] - claim[1], 0)
-    return sorted(sorted(range(len(mentions)), key=lambda j: gap(mentions[j]))[:MAX_CANDIDATES])
+    at = bisect.bisect_left(starts, claim[0])
+    near = range(max(0, at - MAX_CANDIDATES), min(len(mentions), at + MAX_CANDIDATES))
+    return sorted(sorted(near, key=gap)[:MAX_CANDIDATES])
 
 
 @dataclass
@@ -68,8 +75,9 @@ class ArticleCollator:
             c0, m0 = len(claim_spans), len(mention_spans)
             claim_spans += [[s + offset, e + offset] for s, e in cl]
             mention_spans += [[s + offset, e + offset] for s, e in me]
+            starts = [m[0] for m in me]
             for i, c in enumerate(cl):
-                for j in nearest_mentions(c, me):
+                for j in nearest_mentions(c, me, starts):
                     m = me[j]
                     s_b, d_b = pair_bucket(tuple(c), tuple(m), sents)
                     pc.append(c0 + i)

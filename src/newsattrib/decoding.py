@@ -83,7 +83,11 @@ def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: b
 def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.ndarray, entity_tags: list[str],
                    claim_probs: np.ndarray | None = None, claim_tags: list[str] | None = None,
                    link_probs=None, roles: list[str] | None = None) -> dict:
-    """Entities, and when the claim head ran, attributions; ``link_probs(claims, mentions)`` scores pairs."""
+    """Entities, and when the claim head ran, attributions.
+
+    ``link_probs(claims, mentions)`` gives for each claim the indices of the mentions it scored and their
+    ``[n, n_roles]`` probabilities; mentions it did not score are not in that claim's chain.
+    """
     def char_span(s, e):
         return words[s][0], words[e - 1][1]
 
@@ -96,13 +100,15 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
     if claim_probs is not None and len(words):
         claims = spans_with_scores(claim_probs, claim_tags)
         mentions = [e for e in entities if e["label"] in CHAIN_MEMBER_LABELS]
-        probs = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
-            if claims and mentions else np.zeros((len(claims), 0, len(roles)))
+        none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
+        scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
+            if claims and mentions else [none] * len(claims)
         for i, (s, e, lab, score) in enumerate(claims):
             start, end = char_span(s, e)
-            label, chain = choose_chain(lab, probs[i], roles, is_quoted(text, start, end))
+            candidates, probs = scored[i]
+            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end))
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
-                                           "chain": [mentions[m]["id"] for m in chain], "label": label,
+                                           "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})
     for e in entities:
         del e["_words"]

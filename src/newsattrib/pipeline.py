@@ -80,14 +80,13 @@ class Pipeline:
             out.append({"id": art.id, "lang": art.lang, **rec})
         return out
 
-    def _link_probs(self, states, feats, claims, mentions) -> np.ndarray:
-        """``[claims, mentions, roles]``; mentions too far from a claim to be scored are certainly not in it."""
+    def _link_probs(self, states, feats, claims, mentions) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each claim: the mentions scored for it (the nearest ones) and their role probabilities."""
         pairs = ArticleCollator.link_pairs([feats], [claims], [mentions])
         logits = self.model.link_logits(states, **{k: v for k, v in pairs.items() if k != "pair_role"})
-        probs = np.zeros((len(claims), len(mentions), len(self.model.spec.roles)), dtype=np.float32)
-        probs[:, :, 0] = 1.0
-        probs[pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()] = torch.softmax(logits, -1).numpy()
-        return probs
+        probs = torch.softmax(logits, -1).numpy()
+        claim_of, mention_of = pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()
+        return [(mention_of[claim_of == i], probs[claim_of == i]) for i in range(len(claims))]
 
 
 def _join(records: list[dict], pieces: list[str], id: str, lang: str | None) -> dict:
