@@ -58,13 +58,13 @@ CASES = [
      [(S, "Olena Kovalenko")], [("INDIRECT", "about 10 drones were shot down overnight", ["Olena Kovalenko"])]),
     ("en", "Ihor Klymenko visited Kharkiv. He said that the police had evacuated 300 residents.",
      [(S, "Ihor Klymenko")], [("INDIRECT", "the police had evacuated 300 residents", ["Ihor Klymenko"])]),
-    ("en", "Two brigades were moved to the front. This was reported by Bohdan Okhrimenko, Head of the Secretariat "
-           "of the Coordination Headquarters, in an interview with ArmyInform.",
-     [(S, "Bohdan Okhrimenko"), (O, "Coordination Headquarters"), (O, "ArmyInform")],
-     [("RELAYED", "Two brigades were moved to the front", ["ArmyInform", "Bohdan Okhrimenko"])]),
-    ("en", 'Okhrimenko, Head of the Secretariat of the Coordination Headquarters, said: "Those who are defecting '
-           'fall into two categories."', [(S, "Okhrimenko"), (O, "Coordination Headquarters")],
-     [("DIRECT", "Those who are defecting fall into two categories", ["Okhrimenko"])]),
+    ("en", "Two brigades were moved to the front. This was reported by Marta Hnatiuk, spokeswoman "
+           "for the Border Guard Service, in an interview with Ukrinform.",
+     [(S, "Marta Hnatiuk"), (O, "Border Guard Service"), (O, "Ukrinform")],
+     [("RELAYED", "Two brigades were moved to the front", ["Ukrinform", "Marta Hnatiuk"])]),
+    ("en", 'Hnatiuk, spokeswoman for the Border Guard Service, said: "The crossings stay open '
+           'through the winter."', [(S, "Hnatiuk"), (O, "Border Guard Service")],
+     [("DIRECT", "The crossings stay open through the winter", ["Hnatiuk"])]),
     ("en", "Zelensky says Ukraine will need more air defence systems\nThe president spoke in Kyiv.",
      [(S, "Zelensky")], [("INDIRECT", "Ukraine will need more air defence systems", ["Zelensky"])]),
     ("en", "Ihor Klymenko visited Kharkiv. According to him, 300 residents were evacuated.", [(S, "Ihor Klymenko")],
