@@ -104,3 +104,11 @@ def test_non_utf8_text_file_is_named(tmp_path):
     f.write_bytes("Kov\xe1l".encode("latin-1"))
     with pytest.raises(NewsAttribError, match="latin1.txt:0: article -: not valid UTF-8"):
         read_texts(f)
+
+
+def test_duplicate_ids_in_one_batch_keep_their_own_texts(model_dir):
+    from newsattrib.corpus import Article
+    texts = ["Коваль заявив, що все гаразд.", "", "Okhrimenko said the line holds."]
+    recs = newsattrib.load(model_dir).predict_articles([Article("same", "uk", t) for t in texts])
+    assert [r["text"] for r in recs] == texts
+    assert recs[1]["entities"] == [] and recs[1]["attributions"] == []

@@ -51,10 +51,10 @@ class Pipeline:
 
     def _predict_batch(self, articles: list[Article]) -> list[dict]:
         feats = [featurize(a, self.tokenizer, with_labels=False) for a in articles]
-        nonempty = [f for f in feats if f["word_token"]]
-        results = {}
+        nonempty = [i for i, f in enumerate(feats) if f["word_token"]]
+        results = {}  # by position in the batch: ids need not be unique in user input
         if nonempty:
-            batch = self.collator(nonempty)
+            batch = self.collator([feats[i] for i in nonempty])
             words = self.model.word_states(**{k: batch[k] for k in
                                               ("input_ids", "attention_mask", "token_window", "token_pos",
                                                "word_token")})
@@ -62,19 +62,19 @@ class Pipeline:
             claim = torch.softmax(self.model.claim_head(words), -1).numpy() if hasattr(self.model, "claim_head") \
                 else None
             start = 0
-            for f in nonempty:
-                n = len(f["word_token"])
-                results[f["id"]] = (words[start:start + n], ent[start:start + n],
-                                    None if claim is None else claim[start:start + n], f)
+            for i in nonempty:
+                n = len(feats[i]["word_token"])
+                results[i] = (words[start:start + n], ent[start:start + n],
+                              None if claim is None else claim[start:start + n], feats[i])
                 start += n
         out = []
         cfg = self.model.spec
-        for art in articles:
+        for i, art in enumerate(articles):
             words = words_of(art.text)
-            if art.id not in results:
+            if i not in results:
                 rec = {"text": art.text, "entities": [], "attributions": []}
             else:
-                states, ent, claim, f = results[art.id]
+                states, ent, claim, f = results[i]
                 rec = decode_article(art.text, words, ent, cfg.entity_tags, claim, cfg.claim_tags,
                                      lambda c, m, s=states, f=f: self._link_probs(s, f, c, m), cfg.roles)
             out.append({"id": art.id, "lang": art.lang, **rec})

@@ -98,8 +98,9 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
                         stride=cfg.model.stride)
     if cfg.model.freeze_embeddings:
         model.freeze_word_embeddings()
-    if cfg.ckpt_path:
-        check_resumable(Path(hydra.utils.to_absolute_path(cfg.ckpt_path)), model.spec)
+    ckpt = hydra.utils.to_absolute_path(cfg.ckpt_path) if cfg.ckpt_path else None
+    if ckpt:
+        check_resumable(Path(ckpt), model.spec)
 
     head_lr = cfg.task.get("head_learning_rate") or args.learning_rate
     optimizer = make_optimizer(model, args.learning_rate, head_lr, args.weight_decay)
@@ -110,8 +111,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
                                       cfg.model.max_length, cfg.model.stride),
         processing_class=tokenizer, eval_dataset=val_articles, optimizers=(optimizer, None),
         callbacks=[interrupt, *(callbacks or [])])
-    result = trainer.train(resume_from_checkpoint=hydra.utils.to_absolute_path(cfg.ckpt_path)
-                           if cfg.ckpt_path else None)
+    result = trainer.train(resume_from_checkpoint=ckpt)
     if interrupt.interrupted:
         last = max(Path(trainer.args.output_dir).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
         print(f"interrupted: resume with ckpt_path={last}")
