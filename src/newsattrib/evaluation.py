@@ -12,9 +12,10 @@ from pathlib import Path
 from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
+from . import breakdown as bd
 from .corpus import ENTITY_LABELS, Article, CHAIN_LABELS
 from .fileio import atomic_write_text
-from .tokenizer import spans_to_tags, word_span_of, words_of
+from .tokenizer import spans_to_tags, tags_to_spans, word_span_of, words_of
 
 ALL = "all"
 
@@ -75,10 +76,15 @@ def chain_counts(gold: Article, pred: dict) -> Counter:
 
 
 def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True) -> dict:
-    """The report: entities (and claims and chains) per language and for all articles."""
+    """The report: entities (and claims and chains) per language and for all articles.
+
+    ``breakdown`` holds, for entities and claims, per language and type, the error categories of
+    ``newsattrib.breakdown`` (each gold span in exactly one; spurious predictions counted once).
+    """
     by_id = {p["id"]: p for p in pred}
     seqs = defaultdict(lambda: defaultdict(list))  # lang -> key -> list of tag sequences
     counts = defaultdict(Counter)
+    errors = defaultdict(lambda: defaultdict(dict))  # kind -> lang -> type -> Counter
     confusion = Counter()
     for art in gold:
         p = by_id[art.id]
@@ -86,18 +92,22 @@ def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True) ->
         g_ent = spans_to_tags(words, [(e.start, e.end, e.label) for e in art.entities])
         p_ent = spans_to_tags(words, [(e["start"], e["end"], e["label"]) for e in p["entities"]])
         confusion.update(zip((t[2:] or "O" for t in g_ent), (t[2:] or "O" for t in p_ent)))
+        ent_errors = bd.count(tags_to_spans(g_ent), tags_to_spans(p_ent))
         for lang in (art.lang, ALL):
             seqs[lang]["entity_gold"].append(g_ent)
             seqs[lang]["entity_pred"].append(p_ent)
+            bd.add(errors["entities"][lang], ent_errors)
         if with_claims:
             g_cl = spans_to_tags(words, [(a.start, a.end, a.label) for a in art.attributions])
             p_cl = spans_to_tags(words, [(a["claim"]["start"], a["claim"]["end"], a["label"])
                                          for a in p["attributions"]])
             c = chain_counts(art, p)
+            cl_errors = bd.count(tags_to_spans(g_cl), tags_to_spans(p_cl))
             for lang in (art.lang, ALL):
                 seqs[lang]["claim_gold"].append(g_cl)
                 seqs[lang]["claim_pred"].append(p_cl)
                 counts[lang] += c
+                bd.add(errors["claims"][lang], cl_errors)
     report = {"articles": {lang: len(s["entity_gold"]) for lang, s in seqs.items()}, "entities": {}}
     for lang, s in seqs.items():
         report["entities"][lang] = seqeval_scores(s["entity_gold"], s["entity_pred"], ENTITY_LABELS)
@@ -113,6 +123,9 @@ def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True) ->
                 "exact_match": c["exact"] / m if m else 0.0,
                 "links": _prf_counts(c["link_tp"], c["link_pred"], c["link_gold"]),
             }
+    report["breakdown"] = {kind: {lang: bd.as_report(errors[kind][lang], types) for lang in seqs}
+                           for kind, types in (("entities", ENTITY_LABELS), ("claims", CHAIN_LABELS))
+                           if kind in errors or kind == "entities"}
     labels = ["O", *ENTITY_LABELS]
     report["entity_word_confusion"] = {"labels": labels,
                                        "matrix": [[confusion[(g, p)] for p in labels] for g in labels]}
@@ -131,7 +144,8 @@ def headline(report: dict) -> dict:
 
 
 def format_table(report: dict, title: str = "") -> str:
-    """The printed table: strict seqeval per type and language; chain metrics when present."""
+    """The printed table: strict seqeval per type and language; chain metrics when present; then
+    the error breakdown of entities and claims (see ``newsattrib.breakdown``)."""
     langs = sorted(k for k in report["entities"] if k != ALL) + [ALL]
     lines = [f"== {title} ==" if title else "", "articles: " + ", ".join(f"{l}={report['articles'][l]}" for l in langs)]
 
@@ -155,6 +169,9 @@ def format_table(report: dict, title: str = "") -> str:
                           ("link F1", lambda c: f"{c['links']['f1']:.3f}"),
                           ("exact chain", lambda c: f"{c['exact_match']:.3f}")):
             lines.append(f"  {name:<14}" + "".join(f"{get(ch[l]):>9}" for l in langs))
+    for kind, types in (("entities", ENTITY_LABELS), ("claims", CHAIN_LABELS)):
+        if kind in report.get("breakdown", {}):
+            lines += bd.format_breakdown(report["breakdown"][kind], langs, types, kind, ALL)
     return "\n".join(l for l in lines if l is not None)
 
 
