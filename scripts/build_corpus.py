@@ -2,9 +2,10 @@
 """Authoring step: data/lite/**/*.json -> data/{train,validation,test}.jsonl (split by article).
 
 Runs ../shared/tools/lite2jsonl.py (the authoring aid) on the lite files, then validates,
-splits 70/15/15 by language and refuses near-duplicates across splits. Not part of the main job.
+splits new articles 70/15/15 by language (committed ones keep their split) and refuses near-duplicates across splits. Not part of the main job.
 """
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -36,7 +37,11 @@ def main() -> int:
         except CorpusError as exc:
             print(exc, file=sys.stderr)
             return 2
-    splits = split_articles(articles, seed=args.seed)
+    # articles of the committed splits stay in them; new ones are split 70/15/15 by language
+    assigned = {json.loads(line)["id"]: name for name in ("train", "validation", "test")
+                if (args.out / f"{name}.jsonl").is_file()
+                for line in (args.out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+    splits = split_articles(articles, seed=args.seed, assigned=assigned)
     dups = near_duplicates(splits["validation"] + splits["test"], splits["train"])
     if dups:
         print("near-duplicates across splits:", dups, file=sys.stderr)

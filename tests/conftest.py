@@ -47,7 +47,7 @@ def sample_articles() -> list[Article]:
             "According to ", ("ENT", "ORG", "Censor.NET"), ", ",
             ("CLAIM", "RELAYED", f"the brigade destroyed {i + 3} tanks near the river", ["Censor.NET", "ArmyInform", "Bohdan Okhrimenko"]),
             ", ", ("ENT", "SPEAKER", "Bohdan Okhrimenko"), " told ", ("ENT", "ORG", "ArmyInform"), ". \"",
-            ("CLAIM", "DIRECT", "We are holding the line", ["Okhrimenko"]), ",\" ",
+            ("CLAIM", "DIRECT", "We are holding the line,", ["Okhrimenko"]), "\" ",
             ("ENT", "SPEAKER", "Okhrimenko", "Okhrimenko"), " said. The ",
             ("ENT", "PROGRAM", "Army of Drones"), " program received ", ("ENT", "QUANTITY", "$5 million"),
             ". Earlier it was reported that ", ("CLAIM", "UNATTRIBUTED", "the bridge was closed", []), ".\n\n",

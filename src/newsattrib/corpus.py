@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from .errors import NewsAttribError
 from .fileio import atomic_write_text
+from .textunits import opens_quote, punctuation_inside_marks
 
 ENTITY_LABELS = ("SPEAKER", "ORG", "PROGRAM", "QUANTITY")
 CHAIN_LABELS = ("DIRECT", "INDIRECT", "RELAYED", "UNATTRIBUTED")
@@ -167,7 +168,7 @@ def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
             bad.append(f"{where} chain repeats a member")
         if a["label"] in CHAIN_LABELS and not chain_label_agrees(a["label"], len(a["chain"])):
             bad.append(f"{where} label {a['label']} disagrees with its chain of {len(a['chain'])} member(s)")
-        problems += bad
+        problems += bad or _quote_problems(text, a)
         if not bad:
             attributions.append(Attribution(str(a["id"]), a["claim"]["start"], a["claim"]["end"],
                                             tuple(a["chain"]), a["label"]))
@@ -177,6 +178,16 @@ def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
     article = Article(rec["id"], rec["lang"], text, sorted(entities, key=lambda e: e.start),
                       sorted(attributions, key=lambda a: a.start), meta)
     return article, problems
+
+
+def _quote_problems(text: str, a: dict) -> list[str]:
+    """A quote's claim keeps the punctuation inside its closing mark (ANNOTATION.md)."""
+    start, end = a["claim"]["start"], a["claim"]["end"]
+    stop = punctuation_inside_marks(text, end) if opens_quote(text, start) else end
+    if stop == end:
+        return []
+    return [f"attribution {a['id']!r} claim stops before {text[end:stop]!r} inside its closing quotation mark; "
+            f"the punctuation inside the marks belongs to the claim (end {stop}, not {end})"]
 
 
 def _duplicates(ids: list[str], what: str) -> list[str]:

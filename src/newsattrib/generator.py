@@ -39,6 +39,7 @@ from functools import lru_cache
 import pymorphy3
 
 from .corpus import Article, Attribution, Entity
+from .textunits import punctuation_inside_marks
 
 SOURCE = "newsattrib-generator"
 _CASES = {"nom": "nomn", "gen": "gent", "dat": "datv", "acc": "accs", "ins": "ablt", "loc": "loct"}
@@ -956,7 +957,10 @@ class _Builder:
     def attribute(self, spans: list[tuple[int, int]], chain: list[str], quoted: bool) -> None:
         label = ("UNATTRIBUTED" if not chain else "RELAYED" if len(chain) > 1
                  else "DIRECT" if quoted else "INDIRECT")
+        text = self.text
         for start, end in spans:
+            if quoted:  # the punctuation inside the closing mark belongs to the claim (ANNOTATION.md)
+                end = punctuation_inside_marks(text, end)
             self.attributions.append(Attribution(f"a{len(self.attributions) + 1}", start, end, tuple(chain), label))
 
 

@@ -11,12 +11,21 @@ NGRAM = 5
 MAX_JACCARD = 0.5
 
 
-def split_articles(articles: list[Article], fractions=(0.7, 0.15, 0.15), seed: int = 13) -> dict[str, list[Article]]:
-    """train / validation / test about 70/15/15 within each language; whole articles only."""
+def split_articles(articles: list[Article], fractions=(0.7, 0.15, 0.15), seed: int = 13,
+                   assigned: dict[str, str] | None = None) -> dict[str, list[Article]]:
+    """train / validation / test about 70/15/15 within each language; whole articles only.
+
+    Articles already ``assigned`` (id -> split) stay where they are, so a growing corpus keeps its
+    held-out articles held out; the others are split by the fractions.
+    """
+    assigned = assigned or {}
     by_lang = defaultdict(list)
-    for a in sorted(articles, key=lambda a: a.id):
-        by_lang[a.lang].append(a)
     out = {"train": [], "validation": [], "test": []}
+    for a in sorted(articles, key=lambda a: a.id):
+        if a.id in assigned:
+            out[assigned[a.id]].append(a)
+        else:
+            by_lang[a.lang].append(a)
     rng = random.Random(seed)
     for lang in sorted(by_lang):
         arts = by_lang[lang]
