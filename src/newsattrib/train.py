@@ -11,6 +11,7 @@ import hydra
 from omegaconf import DictConfig, OmegaConf
 from transformers import set_seed
 
+from .augment import training_dataset
 from .corpus import Article, read_corpora
 from .data_collator import ArticleCollator
 from .embedded import embedded_model_dir
@@ -105,12 +106,14 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     head_lr = cfg.task.get("head_learning_rate") or args.learning_rate
     optimizer = make_optimizer(model, args.learning_rate, head_lr, args.weight_decay)
     interrupt = SaveOnInterrupt()
+    # data.augment: articles augmented anew each epoch (p=0: exactly to_dataset's features)
+    train_data, augment_callbacks = training_dataset(train_articles, tokenizer, cfg.data.get("augment"), cfg.seed)
     trainer = NewsAttribTrainer(
-        model=model, args=args, train_dataset=to_dataset(train_articles, tokenizer),
+        model=model, args=args, train_dataset=train_data,
         data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                       cfg.model.max_length, cfg.model.stride),
         processing_class=tokenizer, eval_dataset=val_articles, optimizers=(optimizer, None),
-        callbacks=[interrupt, *(callbacks or [])])
+        callbacks=[interrupt, *augment_callbacks, *(callbacks or [])])
     result = trainer.train(resume_from_checkpoint=ckpt)
     if interrupt.interrupted:
         last = max(Path(trainer.args.output_dir).glob("checkpoint-*"), key=lambda p: int(p.name.split("-")[1]))
