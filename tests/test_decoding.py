@@ -49,3 +49,95 @@ def test_viterbi_keeps_iob2_valid_where_argmax_would_not():
     probs = np.array([[0.9, 0.05, 0.05], [0.2, 0.35, 0.45], [0.1, 0.1, 0.8]])
     assert list(viterbi(probs, tags)) == [0, 1, 2]
     assert list(viterbi(np.array([[0.1, 0.2, 0.7]]), tags)) == [1]
+
+
+def one_hot_claims(words, text, pieces, label="DIRECT"):
+    """Claim-head probabilities that mark the given character pieces (B then I), the rest O."""
+    p = np.full((len(words), len(CLAIM_TAGS)), 0.01)
+    p[:, 0] = 0.9
+    for a, b in pieces:
+        inside = [i for i, (s, e) in enumerate(words) if s >= a and e <= b]
+        for k, i in enumerate(inside):
+            p[i] = 0.01
+            p[i, CLAIM_TAGS.index(("B-" if k == 0 else "I-") + label)] = 0.9
+    return p / p.sum(-1, keepdims=True)
+
+
+def decode_claims(text, pieces, label="DIRECT", **decoding):
+    words = words_of(text)
+    ent = np.zeros((len(words), len(ENTITY_TAGS)))
+    ent[:, 0] = 1.0
+    rec = decode_article(text, words, ent, ENTITY_TAGS, one_hot_claims(words, text, pieces, label), CLAIM_TAGS,
+                         lambda c, m: [], list(ROLES), decoding)
+    return [text[a["claim"]["start"]:a["claim"]["end"]] for a in rec["attributions"]]
+
+
+SENTENCE = {"en": "We have held this line for many weeks and we will keep holding it whatever comes next.",
+            "uk": "Ми тримаємо цю лінію вже багато тижнів і триматимемо її надалі, що б не сталося.",
+            "ru": "Мы держим эту линию уже много недель и будем держать ее дальше, что бы ни случилось."}
+
+
+@pytest.mark.parametrize("lang, opening, closing, cue", [
+    ("en", '"', '"', ' he said.'), ("en", "“", "”", " she said."), ("en", "‘", "’", " he said."),
+    ("uk", "«", "»", ", — сказав він."), ("uk", "„", "“", ", — сказала вона."), ("ru", "«", "»", ", — заявил он.")])
+def test_long_multi_paragraph_quote_decodes_to_one_claim(lang, opening, closing, cue):
+    """A 160-word quote over three paragraphs, of which the head marks only scattered sentences."""
+    paragraph = " ".join([SENTENCE[lang]] * 3)
+    body = f"{paragraph}\n\n{opening}{paragraph}\n\n{opening}{paragraph}"  # continuing paragraphs repeat the mark
+    text = f"Intro line.\n\n{opening}{body}{closing}{cue} Narration follows here."
+    start = text.index(body)
+    sentences = [(m, m + len(SENTENCE[lang])) for m in range(start, start + len(body)) if text.startswith(SENTENCE[lang], m)]
+    claims = decode_claims(text, sentences[::3])  # 3 of 9 sentences marked
+    assert claims == [body] and len(words_of(body)) >= 150
+    assert len(decode_claims(text, sentences[::3], quote_regions=False)) == 3
+
+
+def test_dashed_cue_inside_the_marks_keeps_two_claims():
+    text = "«Перше речення тут. Друге речення тут, — сказав Іван Коваль. — Третє речення тут»."
+    pieces = [(text.index("Перше"), text.index(", — сказав")), (text.index("Третє"), text.index("»"))]
+    assert decode_claims(text, pieces) == ["Перше речення тут. Друге речення тут,", "Третє речення тут"]
+
+
+def test_quoted_phrase_inside_reported_speech_stays_in_its_claim():
+    text = 'He said the strike was "a war crime" and would be answered. Then nothing.'
+    claim = 'the strike was "a war crime" and would be answered'
+    assert decode_claims(text, [(text.index(claim), text.index(claim) + len(claim))], "INDIRECT") == [claim]
+
+
+def test_touching_pieces_of_one_type_are_one_claim():
+    text = "Officials said the bridge was closed and traffic was diverted."
+    a, b = text.index("the bridge"), text.index("traffic")
+    assert decode_claims(text, [(a, b - 5), (b - 4, text.index("."))], "UNATTRIBUTED") == \
+        ["the bridge was closed and traffic was diverted"]
+
+
+def test_a_person_in_no_chain_is_not_a_speaker():
+    text = "Olena Kovalenko met Ivan Petrenko. Kovalenko said the talks went well. Petrenko smiled."
+    words = words_of(text)
+    ent = np.zeros((len(words), len(ENTITY_TAGS)))
+    ent[:, 0] = 1.0
+    for name in ("Olena Kovalenko", "Ivan Petrenko", "Kovalenko said", "Petrenko smiled"):
+        s = text.index(name)
+        span = [i for i, (a, b) in enumerate(words) if a >= s and b <= s + len(name.split(" said")[0].split(" smiled")[0])]
+        for k, i in enumerate(span):
+            ent[i] = 0.0
+            ent[i, ENTITY_TAGS.index(("B-" if k == 0 else "I-") + "SPEAKER")] = 1.0
+    claim = (text.index("the talks"), text.index(" went well") + 10)
+    cl = one_hot_claims(words, text, [claim], "INDIRECT")
+
+    def link(claims, mentions):  # the second mention of Kovalenko is the origin
+        return [(np.arange(len(mentions)), np.array([[0.9, 0.1, 0, 0, 0]] * 2 + [[0.1, 0.9, 0, 0, 0]]
+                                                      + [[0.9, 0.1, 0, 0, 0]] * (len(mentions) - 3)))]
+
+    def speakers(**decoding):
+        rec = decode_article(text, words, ent, ENTITY_TAGS, cl, CLAIM_TAGS, link, list(ROLES), decoding)
+        assert parse_record({"id": "x", "lang": "en", **rec})[1] == []
+        return [text[e["start"]:e["end"]] for e in rec["entities"]]
+
+    assert speakers() == ["Olena Kovalenko", "Kovalenko"]
+    assert speakers(speakers_need_chain=False) == ["Olena Kovalenko", "Ivan Petrenko", "Kovalenko", "Petrenko"]
+
+
+def test_claim_that_took_the_marks_is_fitted_inside_them():
+    text = 'Then: "We are ready, and we will stay," he said.'
+    assert decode_claims(text, [(text.index('"'), text.index(" he"))]) == ["We are ready, and we will stay,"]

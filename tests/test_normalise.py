@@ -36,7 +36,7 @@ def test_normaliser_applies_the_three_rules(tmp_path):
             {"claim": {"text": "Друге", "occ": 1}, "chain": [{"text": "Петренко", "occ": 1}], "label": "DIRECT"}]
     out, log = run(tmp_path, lite(text, ents, atts))
     assert [a["claim"]["text"] for a in out["attributions"]] == [
-        "We hold the line,", 'Day one. Day two.\n\n"Day three.', "Перше", "Друге"]
+        "We hold the line,", 'Day one. Day two.\n\n"Day three.', "Перше,", "Друге"]
     assert {"text": "Telegram", "label": "ORG", "occ": "all"} in out["entities"]
     assert "3 claims in one quote merged" in log and "platform 'Telegram' tagged ORG" in log
     again, log = run(tmp_path, out)  # idempotent

@@ -6,7 +6,7 @@ import random
 import pytest
 
 from newsattrib.corpus import Article, span_problems, parse_record
-from newsattrib.decoding import is_quoted
+from newsattrib.textunits import is_quoted
 from newsattrib.rules import predict_rules
 
 S, O = "SPEAKER", "ORG"
@@ -33,7 +33,7 @@ def attributions(lang: str, text: str, *names: tuple[str, str]) -> list[tuple[st
 CASES = [
     # English
     ("en", '"We will not retreat from the city," Oleksandr Syrskyi said on Monday.', [(S, "Oleksandr Syrskyi")],
-     [("DIRECT", "We will not retreat from the city", ["Oleksandr Syrskyi"])]),
+     [("DIRECT", "We will not retreat from the city,", ["Oleksandr Syrskyi"])]),
     ("en", "According to the General Staff, Russian forces lost 1,200 soldiers over the past day.",
      [(O, "General Staff")],
      [("INDIRECT", "Russian forces lost 1,200 soldiers over the past day", ["General Staff"])]),
@@ -48,8 +48,8 @@ CASES = [
      [("UNATTRIBUTED", "The strike damaged two buildings", [])]),
     ("en", 'Ihor Terekhov visited the damaged school. "The situation is difficult," he said. '
            '"But we are holding our positions."', [(S, "Ihor Terekhov")],
-     [("DIRECT", "The situation is difficult", ["Ihor Terekhov"]),
-      ("DIRECT", "But we are holding our positions", ["Ihor Terekhov"])]),
+     [("DIRECT", "The situation is difficult,", ["Ihor Terekhov"]),
+      ("DIRECT", "But we are holding our positions.", ["Ihor Terekhov"])]),
     ("en", "Exports rose by 15% in May, Taras Kachka told Reuters.", [(S, "Taras Kachka"), (O, "Reuters")],
      [("RELAYED", "Exports rose by 15% in May", ["Reuters", "Taras Kachka"])]),
     ("en", "Zelensky told the BBC that the counteroffensive had begun.", [(S, "Zelensky"), (O, "BBC")],
@@ -64,7 +64,7 @@ CASES = [
      [("RELAYED", "Two brigades were moved to the front", ["Ukrinform", "Marta Hnatiuk"])]),
     ("en", 'Hnatiuk, spokeswoman for the Border Guard Service, said: "The crossings stay open '
            'through the winter."', [(S, "Hnatiuk"), (O, "Border Guard Service")],
-     [("DIRECT", "The crossings stay open through the winter", ["Hnatiuk"])]),
+     [("DIRECT", "The crossings stay open through the winter.", ["Hnatiuk"])]),
     ("en", "Zelensky says Ukraine will need more air defence systems\nThe president spoke in Kyiv.",
      [(S, "Zelensky")], [("INDIRECT", "Ukraine will need more air defence systems", ["Zelensky"])]),
     ("en", "Ihor Klymenko visited Kharkiv. According to him, 300 residents were evacuated.", [(S, "Ihor Klymenko")],

@@ -42,7 +42,7 @@ def test_dashed_cue_splits_a_quote_but_a_skipped_sentence_does_not():
     first, second = text.index("Перше"), text.index("Третє")
     pieces = [(first, text.index(", — сказав")), (second, text.index("»"))]
     assert [text[s:e] for s, e in quote_claims(text, quote, pieces)] == \
-        ["Перше речення. Друге речення", "Третє речення"]
+        ["Перше речення. Друге речення,", "Третє речення"]
     english = '"One. Two. Three," he said.'
     quote = quotation_regions(english)[0]
     pieces = [(1, 5), (english.index("Three"), english.index("Three") + 5)]  # "Two." was left out

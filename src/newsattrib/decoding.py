@@ -1,5 +1,11 @@
 """Turn head probabilities into a record in the corpus format that is always well formed.
 
+Claims are decided on whole text units: a quotation region (opening mark to closing mark, over
+sentences and paragraphs) that the claim head marks is one claim, split only where a dashed cue
+interrupts it, and pieces of one claim the head left side by side are joined. A SPEAKER is a
+person who is a source in the article (ANNOTATION.md), so a person named only outside every chain
+is not tagged: the decision is made once per article, after the chains.
+
 How the claim head and the linker are reconciled: the claim head's class decides how many
 sources the chain has (UNATTRIBUTED: none, DIRECT/INDIRECT: one, RELAYED: two or more), and
 the linker decides which mentions fill the slots (origin first, then relay 1, 2, ... while
@@ -8,13 +14,16 @@ they are likely). When the article lacks the mentions a class needs, the class s
 """
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from .corpus import CHAIN_MEMBER_LABELS
-from .tokenizer import tags_to_spans
+from .textunits import is_quoted, quotation_regions, quote_claim_span, quote_claims
+from .tokenizer import tags_to_spans, word_span_of
 
-QUOTES_OPEN = "\"'«„“‘‹"
-QUOTES_CLOSE = "\"'»“”’›"
+DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True}
+NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
 def allowed_transitions(tags: list[str]) -> np.ndarray:
@@ -51,9 +60,82 @@ def spans_with_scores(probs: np.ndarray, tags: list[str]) -> list[tuple[int, int
     return [(s, e, t, float(probs[np.arange(s, e), best[s:e]].mean())) for s, e, t in spans]
 
 
-def is_quoted(text: str, start: int, end: int) -> bool:
-    before, after = text[:start].rstrip(), text[end:].lstrip(" ,.")
-    return bool(before) and before[-1] in QUOTES_OPEN and bool(after) and after[0] in QUOTES_CLOSE
+def _type_of(probs: np.ndarray, tags: list[str], s: int, e: int) -> tuple[str, float]:
+    """The type with the most B-/I- probability over words ``[s, e)``, and the mean in-span probability."""
+    types = sorted({t[2:] for t in tags if t != "O"})
+    mass = {t: probs[s:e, [i for i, tag in enumerate(tags) if tag[2:] == t]].sum() for t in types}
+    best = max(types, key=mass.get)
+    return best, float(1.0 - probs[s:e, tags.index("O")].mean())
+
+
+def claims_on_quotes(text: str, words: list[tuple[int, int]], spans: list[tuple], probs: np.ndarray,
+                     tags: list[str]) -> list[tuple[int, int, str, float]]:
+    """Claim spans with each quotation region the head marks as one claim (see ``quote_claims``).
+
+    A region whose words the head puts mostly inside claims becomes a claim even where no piece
+    of it was decoded; a region inside a longer claim (a quoted phrase in reported speech) is left
+    to that claim.
+    """
+    out = list(spans)
+    o = tags.index("O")
+    for region in quotation_regions(text):
+        r = word_span_of(words, *quote_claim_span(text, region))
+        if r is None:
+            continue
+        pieces = [sp for sp in out if sp[0] < r[1] and sp[1] > r[0]]
+        if any(sp[0] <= r[0] and sp[1] >= r[1] and (_has_word(text, words, sp[0], r[0])
+                                                    or _has_word(text, words, r[1], sp[1])) for sp in pieces):
+            continue  # a quoted phrase inside a longer claim
+        if not pieces and (r[1] - r[0] < 3 or 1.0 - probs[r[0]:r[1], o].mean() < 0.5):
+            continue
+        # a piece that straddles an edge of the region keeps only its part outside it
+        outside = [(a, b, *sp[2:]) for sp in pieces for a, b in ((sp[0], r[0]), (r[1], sp[1]))
+                   if a < b and _has_word(text, words, a, b)]
+        inside = [(words[max(sp[0], r[0])][0], words[min(sp[1], r[1]) - 1][1]) for sp in pieces] \
+            or [quote_claim_span(text, region)]
+        whole = [word_span_of(words, a, b) for a, b in quote_claims(text, region, inside)]
+        out = [sp for sp in out if sp not in pieces] + outside + \
+            [(a, b, *_type_of(probs, tags, a, b)) for a, b in whole]
+    return _join_adjacent(sorted(out))
+
+
+def _has_word(text: str, words: list[tuple[int, int]], a: int, b: int) -> bool:
+    """Whether words ``[a, b)`` hold a letter or digit (not only marks and punctuation)."""
+    return any(text[words[i][0]].isalnum() for i in range(a, b))
+
+
+def _join_adjacent(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
+    """Claims of one type that touch (``B-X`` right after ``I-X``) are one claim cut by the tagger."""
+    out: list[tuple[int, int, str, float]] = []
+    for sp in spans:
+        if out and out[-1][1] == sp[0] and out[-1][2] == sp[2]:
+            s, _, lab, score = out[-1]
+            n1, n2 = out[-1][1] - s, sp[1] - sp[0]
+            out[-1] = (s, sp[1], lab, (score * n1 + sp[3] * n2) / (n1 + n2))
+        elif not out or sp[0] >= out[-1][1]:
+            out.append(sp)
+    return out
+
+
+def name_key(text: str) -> str:
+    """What identifies a person across mentions: the start of the name's last word, case folded."""
+    last = re.findall(r"\w+", text)
+    return last[-1].casefold()[:NAME_STEM] if last else ""
+
+
+def drop_silent_speakers(record: dict, text: str) -> dict:
+    """Remove SPEAKER mentions of persons who are in no chain (ANNOTATION.md: a SPEAKER is a source),
+    and renumber entity ids; a mention counts as the person of a chain member with the same name key."""
+    ents = {e["id"]: e for e in record["entities"]}
+    sources = {name_key(text[ents[m]["start"]:ents[m]["end"]]) for a in record["attributions"] for m in a["chain"]
+               if ents[m]["label"] == "SPEAKER"}
+    kept = [e for e in record["entities"]
+            if e["label"] != "SPEAKER" or name_key(text[e["start"]:e["end"]]) in sources]
+    ids = {e["id"]: f"e{i + 1}" for i, e in enumerate(kept)}
+    record["entities"] = [{**e, "id": ids[e["id"]]} for e in kept]
+    for a in record["attributions"]:
+        a["chain"] = [ids[m] for m in a["chain"]]
+    return record
 
 
 def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool) -> tuple[str, list[int]]:
@@ -82,12 +164,15 @@ def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: b
 
 def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.ndarray, entity_tags: list[str],
                    claim_probs: np.ndarray | None = None, claim_tags: list[str] | None = None,
-                   link_probs=None, roles: list[str] | None = None) -> dict:
+                   link_probs=None, roles: list[str] | None = None, decoding: dict | None = None) -> dict:
     """Entities, and when the claim head ran, attributions.
 
     ``link_probs(claims, mentions)`` gives for each claim the indices of the mentions it scored and their
-    ``[n, n_roles]`` probabilities; mentions it did not score are not in that claim's chain.
+    ``[n, n_roles]`` probabilities; mentions it did not score are not in that claim's chain. ``decoding``
+    switches the article-level rules (``DEFAULT_DECODING``).
     """
+    decoding = {**DEFAULT_DECODING, **(decoding or {})}
+
     def char_span(s, e):
         return words[s][0], words[e - 1][1]
 
@@ -99,6 +184,8 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
     record = {"text": text, "entities": entities, "attributions": []}
     if claim_probs is not None and len(words):
         claims = spans_with_scores(claim_probs, claim_tags)
+        if decoding["quote_regions"]:
+            claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags)
         mentions = [e for e in entities if e["label"] in CHAIN_MEMBER_LABELS]
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
         scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
@@ -110,6 +197,8 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
                                            "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})
-    for e in entities:
+        if decoding["speakers_need_chain"]:
+            record = drop_silent_speakers(record, text)
+    for e in record["entities"]:
         del e["_words"]
     return record

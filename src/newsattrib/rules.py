@@ -24,7 +24,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from .corpus import CHAIN_MEMBER_LABELS, Article, span_problems
-from .decoding import is_quoted
+from .textunits import QUOTE_OPENERS, is_quoted, quotation_regions, quote_claim_span
 
 # --- lexicons: regular-expression fragments, matched case-insensitively as whole words; a space
 # --- stands for any run of whitespace. A language not listed uses all languages together.
@@ -105,8 +105,6 @@ CUE_KINDS = {"unattributed": UNATTRIBUTED, "backref": BACKREF, "according": ACCO
              "outlet": OUTLET, "report": REPORT, "speech": SPEECH}  # earlier kinds win overlaps
 SPEAKING = ("unattributed", "according", "report", "speech")  # cues that introduce a claim
 
-QUOTE_CLOSERS = {'"': '"', "“": "”“", "„": "“”", "«": "»"}  # opening mark -> marks that close it
-QUOTE_MARK = re.compile(r'[\n"“”„«»]')
 WORD = re.compile(r"\w+")
 SENTENCE_END = re.compile(r"\n|[.!?…]+[\"”»“]*(?=\s)")
 NEXT_CHAR = re.compile(r"\s*(\S)")
@@ -116,7 +114,6 @@ CLAUSE_END = re.compile(r"[,;:(]|\s[—–]\s")
 GAP_BREAK = re.compile(r"[.!?;\n]")
 CLAIM_HEAD = " \t\n,;:—–-"
 CLAIM_TAIL = " \t\n.,;:…—–-"
-QUOTE_TAIL = " ,."  # what ``is_quoted`` skips between a claim and its closing mark
 
 
 class Cue(NamedTuple):
@@ -185,22 +182,12 @@ def _patterns(lang: str) -> dict[str, re.Pattern]:
 # --- quotes and sentences -------------------------------------------------------------------
 
 def _claim_quotes(text: str, entities: list[dict]) -> dict[tuple[int, int], tuple[int, int]]:
-    """Outermost quotes of three or more words on one line that are not just a name, with their claims."""
-    out, stack = {}, []  # stack of (closing marks, interior start)
-    for m in QUOTE_MARK.finditer(text):
-        ch, i = m.group(), m.start()
-        if ch == "\n":
-            stack = []
-            continue
-        depth = next((k for k in range(len(stack) - 1, -1, -1) if ch in stack[k][0]), None)
-        if depth is not None:
-            start = stack[depth][1]
-            del stack[depth:]
-            claim = None if stack else _trim(text, start, i, " \t", QUOTE_TAIL, 3)
-            if claim and not any(e["start"] <= claim[0] and claim[1] <= e["end"] for e in entities):
-                out[(start, i)] = claim
-        elif ch in QUOTE_CLOSERS:
-            stack.append((QUOTE_CLOSERS[ch], i + 1))
+    """Outermost quotation regions of three or more words that are not just a name, with their claims."""
+    out = {}
+    for quote in quotation_regions(text):
+        claim = _trim(text, *quote_claim_span(text, quote), " \t", " \t", 3)
+        if claim and not any(e["start"] <= claim[0] and claim[1] <= e["end"] for e in entities):
+            out[(quote.start, quote.end)] = claim
     return out
 
 
@@ -224,7 +211,7 @@ def _sentences(masked: str) -> list[tuple[int, int]]:
             continue
         nxt = NEXT_CHAR.match(masked, m.end())
         before = re.search(r"(\w+)\W*$", masked[max(0, m.start() - 20):m.start() + 1])
-        if nxt and not (nxt.group(1).isupper() or nxt.group(1).isdigit() or nxt.group(1) in QUOTE_CLOSERS):
+        if nxt and not (nxt.group(1).isupper() or nxt.group(1).isdigit() or nxt.group(1) in QUOTE_OPENERS):
             continue
         if before and (len(before.group(1)) == 1 and before.group(1).isupper()
                        or before.group(1).lower() in ABBREVIATIONS):

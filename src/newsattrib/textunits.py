@@ -100,8 +100,13 @@ def _continues(text: str, start: int, opener: str) -> bool:
     return False
 
 
-# a cue set off by dashes inside the marks: «Q1, — сказал он. — Q2» (the quote goes on after it)
-DASH_CUE = re.compile(r"[,.!?…]?\s*[—–]\s.*?\w.*?\s[—–]\s*", re.S)
+# a cue set off by dashes inside the marks: «Q1, — сказал он. — Q2» (the quote goes on after it);
+# the comma before it stands inside the marks, so it stays with Q1
+DASH_CUE = re.compile(r"\s+[—–]\s.*?\w.*?\s[—–]\s*", re.S)
+
+
+def _has_alnum(s: str) -> bool:
+    return any(c.isalnum() for c in s)
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
@@ -130,6 +135,12 @@ def opens_quote(text: str, start: int) -> bool:
     return bool(before) and before[-1] in QUOTE_OPENERS
 
 
+def is_quoted(text: str, start: int, end: int) -> bool:
+    """Whether ``[start, end)`` stands between an opening and a closing mark (a direct quote's claim)."""
+    after = text[end:].lstrip(" ,.")
+    return opens_quote(text, start) and bool(after) and after[0] in QUOTE_CLOSERS
+
+
 def quote_claim_span(text: str, quote: Quote) -> tuple[int, int]:
     """The interior of a quotation region, whitespace trimmed (inner punctuation kept)."""
     return _trim(text, quote.start, quote.end)
@@ -148,8 +159,8 @@ def quote_claims(text: str, quote: Quote, pieces: list[tuple[int, int]]) -> list
         return []
     out, cur = [], start
     for (_, a_end), (b_start, _) in zip(pieces, pieces[1:]):
-        cue = DASH_CUE.fullmatch(text, a_end, b_start) or DASH_CUE.fullmatch(text, *_trim(text, a_end, b_start))
-        if cue:
+        cue = DASH_CUE.search(text, a_end, b_start)
+        if cue and not _has_alnum(text[a_end:cue.start()]) and not _has_alnum(text[cue.end():b_start]):
             out.append(_trim(text, cur, cue.start()))
             cur = cue.end()
     tail = DASH_CUE.search(text, pieces[-1][1], end)
