@@ -34,14 +34,18 @@ def test_split_sizes_by_language(splits):
 
 
 def test_counts_of_the_data_card(splits):
+    """The corpus in the form of real news (issue 11): size, long and multi-paragraph quotes, length."""
     stats = corpus_stats([a for arts in splits.values() for a in arts])
-    assert stats["all"]["articles"] >= 240
-    assert stats["all"]["distinct"]["SPEAKER"] >= 300 and stats["all"]["distinct"]["ORG"] >= 300
-    assert stats["all"]["distinct"]["PROGRAM"] >= 60
+    every = stats["all"]
+    assert every["articles"] >= 550 and every["words_median"] >= 220
+    assert every["claims_60_words"] >= 60 and every["claims_over_paragraphs"] >= 15
+    assert every["distinct"]["SPEAKER"] >= 300 and every["distinct"]["ORG"] >= 300
+    assert every["distinct"]["PROGRAM"] >= 60
     for lang in ("en", "uk", "ru"):
         s = stats[lang]
-        assert 80 <= s["words_min"] and s["words_max"] <= 400
+        assert s["articles"] >= 180 and 80 <= s["words_min"] and s["words_max"] <= 700
         assert min(s["class_share"].values()) >= 0.12, s["class_share"]
+        assert all(s["forms"][form] >= 5 for form in ("capitals", "markdown", "tokenised", "interview")), s["forms"]
 
 
 def test_check_splits_script_passes():
