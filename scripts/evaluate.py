@@ -8,8 +8,7 @@ import hydra
 from omegaconf import DictConfig
 
 from newsattrib.errors import check_config, NewsAttribError, user_errors
-from newsattrib.pipeline import load
-from newsattrib.train import score
+from newsattrib.fileio import read_model_folder
 
 CONFIGS = str(Path(__file__).resolve().parents[1] / "configs")
 
@@ -20,7 +19,12 @@ def main(cfg: DictConfig) -> None:
         if not cfg.ckpt_path:
             raise NewsAttribError("ckpt_path is required: the model folder to evaluate (ckpt_path=outputs/.../model)")
         ckpt = Path(hydra.utils.to_absolute_path(cfg.ckpt_path))
-        score(load(ckpt, cfg.batch_size), cfg, Path(cfg.output_dir), rule_baseline=cfg.rule_baseline)
+        if isinstance(cfg.batch_size, bool) or not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
+            raise NewsAttribError(f"batch_size must be a whole number of 1 or more, got {cfg.batch_size!r}")
+        read_model_folder(ckpt, "newsattrib.json", "model.safetensors")  # before torch loads: a broken file is named
+        from newsattrib.pipeline import load
+        from newsattrib.train import score
+        score(load(ckpt, cfg.batch_size, {k: v for k, v in cfg.decoding.items() if v is not None}), cfg, Path(cfg.output_dir), rule_baseline=cfg.rule_baseline)
 
 
 if __name__ == "__main__":

@@ -3,33 +3,131 @@
 
 FILE is a `.jsonl` of records with `text` (and optional `id`, `lang`) or a plain-text file (one
 article). OUT is JSONL in the corpus format, with a `score` on every entity and attribution.
+
+Records are written as they are predicted, in input order, to OUT.partial; OUT appears when all are
+done. Interrupted (Ctrl-C), the same command again continues after the last whole record.
 """
 import argparse
+import hashlib
 import json
+import os
+import signal
 import sys
+from collections import Counter
+from pathlib import Path
 
-from newsattrib.errors import user_errors
-from newsattrib.fileio import atomic_write_text
-from newsattrib.pipeline import load, read_texts
+from newsattrib.errors import ArgumentParser, Interrupted, positive_int, user_errors
+from newsattrib.fileio import ResumableJsonl, check_output_path, read_model_folder
+
+CONFIG_NAME, WEIGHTS_NAME = "newsattrib.json", "model.safetensors"  # as in newsattrib.modeling
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap = ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model", help="a model folder written by training (outputs/.../model)")
     ap.add_argument("files", nargs="+")
     ap.add_argument("-o", "--output", help="JSONL to write (default: standard output)")
     ap.add_argument("--lang", help="language of inputs that do not say (en, uk, ru, ...)")
-    ap.add_argument("--batch-size", type=int, default=4)
+    ap.add_argument("--batch-size", type=positive_int, default=4, help="articles per forward pass (1 or more)")
+    ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                    help="show a progress bar (default: when standard error is a terminal)")
     args = ap.parse_args()
     with user_errors():
-        articles = [a for f in args.files for a in read_texts(f, args.lang)]
+        # everything a user gave is checked before the model loads, and nothing they gave is written to
+        if args.output is not None:
+            check_output_path(args.output, args.files, [args.model])
+        read_model_folder(args.model, CONFIG_NAME, WEIGHTS_NAME)
+        from newsattrib.pipeline import load, read_texts
+
+        inputs = [(f, a) for f in args.files for a in read_texts(f, args.lang)]
+        articles = [a for _, a in inputs]
         pipe = load(args.model, args.batch_size)
-        lines = [json.dumps(pipe.predict(a.text, a.lang, a.id), ensure_ascii=False) + "\n" for a in articles]
-        if args.output:
-            atomic_write_text(args.output, "".join(lines))
-            print(f"{len(lines)} records written to {args.output}", file=sys.stderr)
+        warn_untrained_languages(inputs, pipe.model.spec.languages)
+        progress = sys.stderr.isatty() if args.progress is None else args.progress
+        if args.output is None:
+            to_stdout(pipe, articles, progress)
         else:
-            sys.stdout.write("".join(lines))
+            to_file(pipe, articles, args, progress)
+
+
+def warn_untrained_languages(inputs, trained: list[str]) -> None:
+    """One line for the articles whose language the model was not trained on (those without one pass)."""
+    count, first = Counter(), {}
+    for f, a in inputs:
+        if a.lang and a.lang not in trained:
+            count[a.lang] += 1
+            first.setdefault(a.lang, f)
+    if count:
+        langs = ", ".join(f"{lang} ({n} article{'s' if n > 1 else ''}, first in {first[lang]})"
+                          for lang, n in count.items())
+        print(f"warning: the model was not trained on {langs}; it was trained on {', '.join(trained) or '?'}, "
+              "so expect poorer predictions", file=sys.stderr)
+
+
+def bar(total: int, initial: int, progress: bool):
+    from tqdm.auto import tqdm
+    return tqdm(total=total, initial=initial, unit="article", desc="predict", disable=not progress,
+                dynamic_ncols=True)
+
+
+def to_stdout(pipe, articles, progress: bool) -> None:
+    done = 0
+    try:
+        with bar(len(articles), 0, progress) as b:
+            for rec in pipe.predict_stream(articles):
+                sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
+                sys.stdout.flush()
+                done += 1
+                b.update()
+    except BrokenPipeError:  # `predict.py ... | head`: the reader has gone, stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(141) from None
+    except KeyboardInterrupt:
+        raise Interrupted(f"interrupted after {done} of {len(articles)} articles (written to standard output; "
+                          "give -o FILE to be able to continue)") from None
+
+
+def to_file(pipe, articles, args, progress: bool) -> None:
+    total = len(articles)
+
+    def same_article(i, rec):  # a kept record must be the prediction for the article at its place
+        return i < total and rec.get("id") == articles[i].id and rec.get("text") == articles[i].text \
+            and rec.get("lang") == (articles[i].lang or "")
+
+    out = ResumableJsonl(args.output, run_key(args), check=same_article)
+    try:
+        if out.restarted:
+            print(f"note: {out.partial} was for other inputs or another model; starting again", file=sys.stderr)
+        elif out.done:
+            print(f"continuing: {out.done} of {total} articles are already in {out.partial}", file=sys.stderr)
+        with bar(total, out.done, progress) as b:
+            for rec in pipe.predict_stream(articles[out.done:]):
+                out.append(rec)
+                b.update()
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the partial file
+        out.close()
+        raise Interrupted(f"interrupted after {out.done} of {total} articles; "
+                          "run the same command again to continue") from None
+    except BaseException:
+        out.close()
+        raise
+    out.commit()
+    print(f"{total} records written to {args.output}", file=sys.stderr)
+
+
+def run_key(args) -> str:
+    """What the records depend on: the model's files (name, size, time) and the inputs' bytes and --lang."""
+    h = hashlib.sha256()
+    model = Path(args.model)
+    for p in sorted(model.iterdir()):
+        if p.is_file():
+            st = p.stat()
+            h.update(f"{p.name}\0{st.st_size}\0{st.st_mtime_ns}\0".encode())
+    for f in args.files:
+        h.update(hashlib.sha256(Path(f).read_bytes()).digest())
+    h.update(f"lang={args.lang}".encode())
+    return h.hexdigest()
 
 
 if __name__ == "__main__":

@@ -7,7 +7,6 @@ import hydra
 from omegaconf import DictConfig
 
 from newsattrib.errors import check_config, user_errors
-from newsattrib.train import train
 
 CONFIGS = str(Path(__file__).resolve().parents[1] / "configs")
 
@@ -15,6 +14,7 @@ CONFIGS = str(Path(__file__).resolve().parents[1] / "configs")
 @hydra.main(version_base="1.3", config_path="../configs", config_name="train")
 def main(cfg: DictConfig) -> None:
     with user_errors():
+        from newsattrib.train import train  # after the config is checked: torch takes seconds to import
         train(cfg)
 
 

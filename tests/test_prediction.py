@@ -102,7 +102,7 @@ def test_predict_script_writes_jsonl_and_reports_bad_input(model_dir, tmp_path):
 def test_non_utf8_text_file_is_named(tmp_path):
     f = tmp_path / "latin1.txt"
     f.write_bytes("Kov\xe1l".encode("latin-1"))
-    with pytest.raises(NewsAttribError, match="latin1.txt:0: article -: not valid UTF-8"):
+    with pytest.raises(NewsAttribError, match="latin1.txt:1:4: article -: not valid UTF-8"):
         read_texts(f)
 
 

@@ -4,6 +4,12 @@
 >>> nlp = newsattrib.load("outputs/train/joint/<run>/model")
 >>> record = nlp.predict("According to Censor.NET, ...")   # corpus-format dict with scores
 """
-from .pipeline import Pipeline, load
-
 __all__ = ["Pipeline", "load"]
+
+
+def __getattr__(name: str):
+    # imported on first use, so the command-line tools can check their arguments before torch loads
+    if name in __all__:
+        from . import pipeline
+        return getattr(pipeline, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

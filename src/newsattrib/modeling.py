@@ -6,7 +6,7 @@ the heads see one sequence of word states per article whatever its length.
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
 import torch
@@ -14,6 +14,9 @@ from safetensors.torch import load_file, save_file
 from torch import nn
 from transformers import AutoConfig, AutoModel
 
+from .decoding import DEFAULT_DECODING
+from .errors import NewsAttribError
+from .fileio import check_safetensors, read_model_config
 from .tokenizer import CLAIM_TAGS, ENTITY_TAGS, N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
 CONFIG_NAME = "newsattrib.json"
@@ -27,6 +30,8 @@ class ModelConfig:
     """What is needed to rebuild the model from a folder: no code, no ``_target_``, plain values."""
     encoder: dict  # the encoder's transformers config as a dict (model_type + fields)
     task: str = "joint"
+    # languages of the training articles; folders saved before this field were trained on en, ru, uk
+    languages: list[str] = field(default_factory=lambda: ["en", "ru", "uk"])
     entity_tags: list[str] = field(default_factory=lambda: list(ENTITY_TAGS))
     claim_tags: list[str] = field(default_factory=lambda: list(CLAIM_TAGS))
     roles: list[str] = field(default_factory=lambda: list(ROLES))
@@ -35,6 +40,7 @@ class ModelConfig:
     loss_weights: dict = field(default_factory=lambda: {"entity": 1.0, "claim": 1.0, "link": 1.0})
     max_length: int = 512
     stride: int = 64
+    decoding: dict = field(default_factory=lambda: dict(DEFAULT_DECODING))  # article-level rules, decoding.py
 
     @property
     def heads(self) -> tuple[str, ...]:
@@ -127,12 +133,88 @@ class NewsAttribModel(nn.Module):
 
     @classmethod
     def load(cls, folder: str | Path) -> "NewsAttribModel":
-        """Rebuild from ``newsattrib.json`` and safetensors weights; nothing in the folder is executed."""
+        """Rebuild from ``newsattrib.json`` and safetensors weights; nothing in the folder is executed.
+
+        A missing, corrupt or mismatched file raises NewsAttribError naming it."""
         folder = Path(folder)
-        config = ModelConfig(**json.loads((folder / CONFIG_NAME).read_text(encoding="utf-8")))
-        model = cls(config)
-        model.load_state_dict(load_file(folder / WEIGHTS_NAME))
+        config = load_config(folder)
+        weights = folder / WEIGHTS_NAME
+        check_safetensors(weights)
+        try:
+            model = cls(config)
+        except Exception as exc:  # noqa: BLE001 - values the encoder's config class refuses
+            raise NewsAttribError(f"{folder / CONFIG_NAME}: cannot build the model it describes "
+                                  f"({type(exc).__name__}: {_first_line(exc)})") from None
+        try:
+            state = load_file(weights)
+        except Exception as exc:  # noqa: BLE001 - safetensors_rust.SafetensorError and OS errors
+            raise NewsAttribError(f"{weights}: corrupt or truncated weights ({_first_line(exc)})") from None
+        expected = model.state_dict()
+        missing = [k for k in expected if k not in state]
+        unexpected = [k for k in state if k not in expected]
+        shapes = [f"{k} is {tuple(state[k].shape)}, not {tuple(v.shape)}" for k, v in expected.items()
+                  if k in state and state[k].shape != v.shape]
+        if missing or unexpected or shapes:
+            what = ([f"{len(missing)} tensor(s) missing (e.g. {missing[0]})"] if missing else []) + \
+                   ([f"{len(unexpected)} unexpected (e.g. {unexpected[0]})"] if unexpected else []) + shapes[:1]
+            raise NewsAttribError(f"{weights}: the weights do not fit {folder / CONFIG_NAME} ({'; '.join(what)})")
+        model.load_state_dict(state)
         return model.eval()
+
+
+def load_config(folder: str | Path) -> ModelConfig:
+    """``newsattrib.json`` of a model folder, checked key by key (old folders get defaults for new keys)."""
+    path = Path(folder) / CONFIG_NAME
+    raw = read_model_config(folder, CONFIG_NAME)
+    known = {f.name: f for f in fields(ModelConfig)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise NewsAttribError(f"{path}: unknown key(s) {', '.join(map(repr, unknown))}; "
+                              f"known: {', '.join(known)}")
+    if "encoder" not in raw:
+        raise NewsAttribError(f"{path}: the key 'encoder' (the encoder's config) is missing")
+    for key, value in raw.items():
+        problem = _config_problem(key, value)
+        if problem:
+            raise NewsAttribError(f"{path}: {key!r} {problem}, got {json.dumps(value)[:80]}")
+    return ModelConfig(**raw)
+
+
+def _config_problem(key: str, value) -> str | None:
+    def strings(v):
+        return isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v)
+
+    def whole(v, low):
+        return isinstance(v, int) and not isinstance(v, bool) and v >= low
+
+    checks = {
+        "encoder": (lambda v: isinstance(v, dict) and isinstance(v.get("model_type"), str),
+                    "must be an object with a 'model_type'"),
+        "task": (lambda v: v in TASK_HEADS, f"must be one of {', '.join(TASK_HEADS)}"),
+        "languages": (lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v),
+                      "must be a list of language codes"),
+        "entity_tags": (strings, "must be a list of tags"),
+        "claim_tags": (strings, "must be a list of tags"),
+        "roles": (strings, "must be a list of role names"),
+        "link_hidden": (lambda v: whole(v, 1), "must be a whole number of 1 or more"),
+        "dropout": (lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and 0 <= v < 1,
+                    "must be a number from 0 to 1"),
+        "loss_weights": (lambda v: isinstance(v, dict), "must be an object"),
+        "max_length": (lambda v: whole(v, 3), "must be a whole number of 3 or more"),
+        "stride": (lambda v: whole(v, 0), "must be a whole number of 0 or more"),
+        "decoding": (lambda v: isinstance(v, dict), "must be an object"),
+    }
+    ok, problem = checks.get(key, (lambda v: True, ""))
+    return None if ok(value) else problem
+
+
+def _first_line(exc: BaseException, limit: int = 160) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    if len(line) <= limit:
+        return line
+    end = line.find(". ", 0, limit)  # a long message (a list of every model type): its first sentence
+    return line[:end + 1] if end > 0 else line[:limit - 3] + "..."
 
 
 def encoder_config(d: dict):

@@ -17,7 +17,7 @@ from .data_collator import ArticleCollator
 from .embedded import embedded_model_dir
 from .errors import NewsAttribError
 from .evaluation import evaluate, format_table, write_report
-from .fileio import atomic_write_text
+from .fileio import atomic_write_text, read_json_file
 from .modeling import CONFIG_NAME, ModelConfig, build_model
 from .pipeline import Pipeline, load, load_tokenizer
 from .tokenizer import CLAIM_TAGS, ENTITY_TAGS
@@ -57,7 +57,8 @@ def check_resumable(ckpt: Path, config: ModelConfig) -> None:
     path = ckpt / CONFIG_NAME
     if not path.is_file():
         raise NewsAttribError(f"{ckpt}: ckpt_path is not a checkpoint folder of newsattrib ({CONFIG_NAME} missing)")
-    saved = json.loads(path.read_text(encoding="utf-8"))
+    saved = read_json_file(path)
+    saved = saved if isinstance(saved, dict) else {}
     for key in ("task", "entity_tags", "claim_tags", "roles"):
         if saved.get(key) != getattr(config, key):
             raise NewsAttribError(f"{ckpt}: checkpoint {key} {saved.get(key)} differs from this run's "
@@ -95,10 +96,12 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     tokenizer = load_tokenizer(path)
     model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle,
                         link_hidden=cfg.task.link_hidden, dropout=cfg.task.dropout,
-                        loss_weights=dict(cfg.task.loss_weights), max_length=cfg.model.max_length,
+                        loss_weights=dict(cfg.task.loss_weights), decoding=dict(cfg.task.get("decoding") or {}),
+                        max_length=cfg.model.max_length,
                         stride=cfg.model.stride)
     if cfg.model.freeze_embeddings:
         model.freeze_word_embeddings()
+    model.spec.languages = sorted({a.lang for a in train_articles})  # saved, so prediction can warn of others
     ckpt = hydra.utils.to_absolute_path(cfg.ckpt_path) if cfg.ckpt_path else None
     if ckpt:
         check_resumable(Path(ckpt), model.spec)
@@ -139,9 +142,10 @@ def generated_articles(cfg: DictConfig) -> list[Article]:
 
 
 def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = False) -> dict:
-    """Score the model (and, if asked, the rule baseline) on eval splits and extra corpora; print tables."""
-    targets = {split: corpus_files(cfg.data, split) for split in cfg.eval_splits}
-    targets |= {Path(p).stem: [Path(hydra.utils.to_absolute_path(p))] for p in cfg.data.extra_eval}
+    """Score the model (and, if asked, the rule baseline) on eval splits and extra corpora; print tables.
+
+    Every corpus is scored under its own name (see ``eval_targets``); each report names its files."""
+    targets = eval_targets(cfg)
     spec = pipe.model.spec
     if set(spec.entity_tags) != set(ENTITY_TAGS) or set(spec.claim_tags) != set(CLAIM_TAGS):
         raise NewsAttribError(f"the checkpoint's labels {spec.entity_tags + spec.claim_tags} are not the corpus "
@@ -156,9 +160,31 @@ def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = Fals
             # the rules read the model's entities, so the two differ only in claims and chains
             systems["rules"] = [predict_rules(a, p["entities"]) for a, p in zip(gold, systems["model"])]
         for system, pred in systems.items():
-            report = evaluate(gold, pred, with_claims=with_claims)
             key = f"{name}_{system}" if system != "model" else name
+            report = {"name": key, "system": system, "files": [str(f) for f in files],
+                      **evaluate(gold, pred, with_claims=with_claims)}
             write_report(report, out / "reports", key)
             print(format_table(report, f"{key}: {', '.join(str(f) for f in files)}"))
             reports[key] = report
     return reports
+
+
+def eval_targets(cfg: DictConfig) -> dict[str, list[Path]]:
+    """The corpora to score, each under a distinct name: a split by its name, an extra file by its stem or,
+    when that is taken (``other/test.jsonl`` beside the test split, two ``dev.jsonl``), by its folder and stem,
+    then with a number. A name is also taken when it is another's ``NAME_rules`` (the rule baseline's report)."""
+    targets = {split: corpus_files(cfg.data, split) for split in cfg.eval_splits}
+
+    def free(name: str) -> bool:
+        return all(name != t and name != f"{t}_rules" and f"{name}_rules" != t for t in targets)
+
+    for p in cfg.data.extra_eval:
+        path = Path(hydra.utils.to_absolute_path(p))
+        names = [path.stem, f"{path.parent.name}-{path.stem}"]
+        name = next((n for n in names if free(n)), None)
+        k = 2
+        while name is None:
+            name = f"{path.stem}-{k}" if free(f"{path.stem}-{k}") else None
+            k += 1
+        targets[name] = [path]
+    return targets
