@@ -24,7 +24,9 @@ def main(cfg: DictConfig) -> None:
         read_model_folder(ckpt, "newsattrib.json", "model.safetensors")  # before torch loads: a broken file is named
         from newsattrib.pipeline import load
         from newsattrib.train import score
-        score(load(ckpt, cfg.batch_size, {k: v for k, v in cfg.decoding.items() if v is not None}), cfg, Path(cfg.output_dir), rule_baseline=cfg.rule_baseline)
+        decoding = {k: v for k, v in cfg.decoding.items() if v is not None}
+        score(load(ckpt, cfg.batch_size, decoding, cfg.device), cfg, Path(cfg.output_dir),
+              rule_baseline=cfg.rule_baseline)
 
 
 if __name__ == "__main__":

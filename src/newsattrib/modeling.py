@@ -9,6 +9,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+import numpy as np
 import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
@@ -23,6 +24,7 @@ CONFIG_NAME = "newsattrib.json"
 WEIGHTS_NAME = "model.safetensors"
 INFERENCE_WINDOWS = 8
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
+WORD_INPUTS = ("input_ids", "attention_mask", "token_window", "token_pos", "word_token")
 
 
 @dataclass
@@ -89,6 +91,27 @@ class NewsAttribModel(nn.Module):
                                          attention_mask=attention_mask[i:i + chunk]).last_hidden_state
                             for i in range(0, input_ids.shape[0], chunk)])
         return self.dropout(hidden[token_window, token_pos][word_token])
+
+    @property
+    def device(self) -> torch.device:
+        return next(self.parameters()).device
+
+    @torch.no_grad()
+    def head_probs(self, batch: dict) -> tuple[torch.Tensor, np.ndarray, np.ndarray | None]:
+        """Prediction: the word states of a collated batch (on the model's device, for ``link_probs``) and
+        per-word entity and claim probabilities (``None`` without a claim head) on the host.
+
+        Every input is moved to the model's device here, so callers never need to know where it is."""
+        words = self.word_states(**{k: batch[k].to(self.device) for k in WORD_INPUTS})
+        entity = to_host(torch.softmax(self.entity_head(words), -1))
+        claim = to_host(torch.softmax(self.claim_head(words), -1)) if "claim" in self.spec.heads else None
+        return words, entity, claim
+
+    @torch.no_grad()
+    def link_probs(self, words: torch.Tensor, pairs: dict) -> np.ndarray:
+        """Role probabilities ``[n_pairs, n_roles]`` on the host for the pairs of ``ArticleCollator.link_pairs``."""
+        inputs = {k: v.to(self.device) for k, v in pairs.items() if k != "pair_role"}
+        return to_host(torch.softmax(self.link_logits(words, **inputs), -1))
 
     def link_logits(self, words, claim_spans, mention_spans, pair_claim, pair_mention, pair_sentence,
                     pair_distance) -> torch.Tensor:
@@ -160,6 +183,11 @@ class NewsAttribModel(nn.Module):
             raise NewsAttribError(f"{weights}: the weights do not fit {folder / CONFIG_NAME} ({'; '.join(what)})")
         model.load_state_dict(state)
         return model.eval()
+
+
+def to_host(t: torch.Tensor) -> np.ndarray:
+    """The one place where predictions leave the model's device (bf16 and GPU tensors included)."""
+    return t.float().cpu().numpy()
 
 
 def load_config(folder: str | Path) -> ModelConfig:

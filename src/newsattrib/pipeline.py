@@ -82,13 +82,7 @@ class Pipeline:
         nonempty = [i for i, f in enumerate(feats) if f["word_token"]]
         results = {}  # by position in the batch: ids need not be unique in user input
         if nonempty:
-            batch = self.collator([feats[i] for i in nonempty])
-            words = self.model.word_states(**{k: batch[k] for k in
-                                              ("input_ids", "attention_mask", "token_window", "token_pos",
-                                               "word_token")})
-            ent = torch.softmax(self.model.entity_head(words), -1).numpy()
-            claim = torch.softmax(self.model.claim_head(words), -1).numpy() if hasattr(self.model, "claim_head") \
-                else None
+            words, ent, claim = self.model.head_probs(self.collator([feats[i] for i in nonempty]))
             start = 0
             for i in nonempty:
                 n = len(feats[i]["word_token"])
@@ -112,8 +106,7 @@ class Pipeline:
     def _link_probs(self, states, feats, claims, mentions) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each claim: the mentions scored for it (the nearest ones) and their role probabilities."""
         pairs = ArticleCollator.link_pairs([feats], [claims], [mentions])
-        logits = self.model.link_logits(states, **{k: v for k, v in pairs.items() if k != "pair_role"})
-        probs = torch.softmax(logits, -1).numpy()
+        probs = self.model.link_probs(states, pairs)
         claim_of, mention_of = pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()
         return [(mention_of[claim_of == i], probs[claim_of == i]) for i in range(len(claims))]
 
@@ -171,13 +164,29 @@ def load_tokenizer(path: str | os.PathLike) -> PreTrainedTokenizerFast:
     return tok
 
 
-def load(path: str | os.PathLike, batch_size: int = 4, decoding: dict | None = None) -> Pipeline:
-    """Load a published model folder (``newsattrib.json``, ``model.safetensors``, tokenizer files);
-    ``decoding`` overrides the saved article-level decoding rules (e.g. ``{"speakers_need_chain": False}``)."""
+def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
+    """``auto`` (or None): the GPU where there is one, else the CPU; otherwise a torch device name."""
+    if name is None or name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        device = torch.device(name)
+        torch.empty(0, device=device)
+    except (RuntimeError, AssertionError) as exc:
+        raise NewsAttribError(f"device {str(name)!r} cannot be used here ({str(exc).splitlines()[0][:120]}); "
+                              "give cpu, cuda, cuda:N or auto") from None
+    return device
+
+
+def load(path: str | os.PathLike, batch_size: int = 4, decoding: dict | None = None,
+         device: str | torch.device | None = "cpu") -> Pipeline:
+    """Load a published model folder (``newsattrib.json``, ``model.safetensors``, tokenizer files) onto
+    ``device`` (``auto``: the GPU where there is one); ``decoding`` overrides the saved article-level
+    decoding rules (e.g. ``{"speakers_need_chain": False}``)."""
     path = Path(path)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise NewsAttribError(f"batch_size must be a whole number of 1 or more, got {batch_size!r}")
-    model, tokenizer = NewsAttribModel.load(path), load_tokenizer(path)
+    device = resolve_device(device)
+    model, tokenizer = NewsAttribModel.load(path).to(device), load_tokenizer(path)
     rows = model.encoder.get_input_embeddings().num_embeddings
     top = max(tokenizer.get_vocab().values(), default=0)
     if top >= rows:

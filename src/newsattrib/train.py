@@ -66,14 +66,18 @@ def check_resumable(ckpt: Path, config: ModelConfig) -> None:
 
 
 def training_arguments(cfg: DictConfig):
-    """TrainingArguments from the config, with gradient accumulation set so that one optimizer step
-    sees ``batch_size`` articles whatever the number of processes."""
+    """TrainingArguments from the config, set so that one optimizer step sees ``batch_size`` articles
+    whatever the number of processes: ``trainer.per_device_train_batch_size`` is the most one forward
+    pass may hold (memory); each process takes the largest share of ``batch_size`` up to it, and
+    gradient accumulation makes up the rest."""
     args = hydra.utils.instantiate(cfg.trainer)
-    per_step = args.per_device_train_batch_size * args.world_size
-    if cfg.batch_size % per_step:
-        raise NewsAttribError(f"batch_size={cfg.batch_size} is not a multiple of per_device_train_batch_size="
-                              f"{args.per_device_train_batch_size} x {args.world_size} process(es)")
-    args.gradient_accumulation_steps = cfg.batch_size // per_step
+    if cfg.batch_size % args.world_size:
+        raise NewsAttribError(f"batch_size={cfg.batch_size} articles per step cannot be shared evenly by "
+                              f"{args.world_size} processes")
+    share = cfg.batch_size // args.world_size
+    args.per_device_train_batch_size = max(p for p in range(1, min(share, args.per_device_train_batch_size) + 1)
+                                           if share % p == 0)
+    args.gradient_accumulation_steps = share // args.per_device_train_batch_size
     return args
 
 
@@ -107,7 +111,8 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
         check_resumable(Path(ckpt), model.spec)
 
     head_lr = cfg.task.get("head_learning_rate") or args.learning_rate
-    optimizer = make_optimizer(model, args.learning_rate, head_lr, args.weight_decay)
+    optimizer = make_optimizer(model, args.learning_rate, head_lr, args.weight_decay,
+                               fused=args.device.type == "cuda")
     interrupt = SaveOnInterrupt()
     # data.augment: articles augmented anew each epoch (p=0: exactly to_dataset's features)
     train_data, augment_callbacks = training_dataset(train_articles, tokenizer, cfg.data.get("augment"), cfg.seed)
@@ -128,7 +133,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
         return {}
     metrics = {"train": result.metrics, "log_history": trainer.state.log_history}
     atomic_write_text(out / "train_metrics.json", json.dumps(metrics, indent=2))
-    return score(load(final), cfg, out)
+    return score(load(final, device=args.device), cfg, out)
 
 
 def generated_articles(cfg: DictConfig) -> list[Article]:

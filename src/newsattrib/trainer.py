@@ -20,9 +20,10 @@ def to_dataset(articles: list[Article], tokenizer) -> Dataset:
     return Dataset.from_list([featurize(a, tokenizer) for a in articles])
 
 
-def make_optimizer(model, lr: float, head_lr: float, weight_decay: float) -> torch.optim.AdamW:
+def make_optimizer(model, lr: float, head_lr: float, weight_decay: float, fused: bool = False) -> torch.optim.AdamW:
     """AdamW with the pretrained encoder at ``lr`` and the randomly initialised heads at ``head_lr``;
-    no weight decay on biases and LayerNorm weights."""
+    no weight decay on biases and LayerNorm weights. ``fused`` (on a GPU): one kernel for all parameters
+    instead of several per tensor."""
     groups = {}
     for name, p in model.named_parameters():
         if not p.requires_grad:
@@ -31,7 +32,7 @@ def make_optimizer(model, lr: float, head_lr: float, weight_decay: float) -> tor
         groups.setdefault(key, []).append(p)
     return torch.optim.AdamW([{"params": ps, "lr": lr if part == "encoder" else head_lr,
                                "weight_decay": weight_decay if decay else 0.0}
-                              for (part, decay), ps in groups.items()])
+                              for (part, decay), ps in groups.items()], fused=fused or None)
 
 
 class NewsAttribTrainer(Trainer):

@@ -1,0 +1,88 @@
+"""The model's device everywhere: prediction, linking and evaluation move every input to where the model is,
+and the GPU preset composes as documented.
+
+CI has no GPU, so the model goes to PyTorch's ``meta`` device: a check on every module's inputs fails on a
+tensor left on the CPU. Outputs leave the model only through ``modeling.to_host``, which the test replaces
+with random probabilities of the right shape (a meta tensor holds no numbers).
+"""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+from hydra import compose, initialize_config_dir
+from transformers import AutoTokenizer
+
+from newsattrib import modeling
+from newsattrib.modeling import ChainLinker, NewsAttribModel, build_model, encoder_config
+from newsattrib.errors import NewsAttribError
+from newsattrib.pipeline import Pipeline, resolve_device
+from newsattrib.train import training_arguments
+
+from helpers import CONFIGS
+
+
+class StandInEncoder(nn.Module):
+    """The transformer's shape on ``meta``: transformers' attention masks look at values, which meta tensors
+    lack. Its inputs are checked like every module's."""
+
+    def __init__(self, config):
+        super().__init__()
+        self.config = config
+        self.embeddings = nn.Embedding(config.vocab_size, config.hidden_size)
+
+    def get_input_embeddings(self):
+        return self.embeddings
+
+    def forward(self, input_ids, attention_mask):
+        return SimpleNamespace(last_hidden_state=self.embeddings(input_ids) * attention_mask.unsqueeze(-1))
+
+
+def test_every_tensor_reaching_the_model_is_on_its_device(tiny_model_dir, articles, monkeypatch):
+    spec = build_model(tiny_model_dir, max_length=32, stride=8).spec
+    model = NewsAttribModel(spec, StandInEncoder(encoder_config(spec.encoder))).to("meta")
+    reached = set()
+
+    def on_model_device(module, args, kwargs):
+        for t in [*args, *kwargs.values()]:
+            if isinstance(t, torch.Tensor):
+                assert t.device.type == "meta", f"{type(module).__name__} got a tensor on {t.device}"
+                reached.add(type(module))
+
+    for m in model.modules():
+        m.register_forward_pre_hook(on_model_device, with_kwargs=True)
+    rng = np.random.default_rng(0)
+
+    def random_probs(t: torch.Tensor) -> np.ndarray:
+        p = rng.random(t.shape)
+        return p / p.sum(-1, keepdims=True)
+
+    monkeypatch.setattr(modeling, "to_host", random_probs)
+    records = Pipeline(model, AutoTokenizer.from_pretrained(tiny_model_dir)).predict_articles(articles)
+    assert len(records) == len(articles)
+    assert any(a["chain"] for r in records for a in r["attributions"])
+    assert ChainLinker in reached  # the linker ran, on the model's device too
+
+
+@pytest.mark.parametrize("overrides,per_device,accumulation", [
+    (["trainer=gpu"], 2, 1),                      # the main job's schedule on a GPU, as documented
+    (["trainer=gpu", "batch_size=8"], 8, 1),
+    (["trainer=gpu", "batch_size=32"], 8, 4),     # per_device_train_batch_size is a memory cap
+    (["batch_size=2"], 2, 1),                     # the CPU default
+    (["batch_size=3"], 1, 3),
+])
+def test_batch_size_is_articles_per_step(overrides, per_device, accumulation):
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = compose(config_name="train", overrides=overrides + ["output_dir=unused"])
+    if "trainer=gpu" in overrides:
+        cfg.trainer.bf16 = False  # TrainingArguments refuses bf16 where no GPU has it
+    args = training_arguments(cfg)
+    assert (args.per_device_train_batch_size, args.gradient_accumulation_steps) == (per_device, accumulation)
+
+
+def test_device_names():
+    assert resolve_device("auto") == torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    assert resolve_device("cpu") == torch.device("cpu")
+    with pytest.raises(NewsAttribError, match="device 'gpu0' cannot be used here"):
+        resolve_device("gpu0")
