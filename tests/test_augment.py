@@ -9,7 +9,7 @@ from newsattrib.augment import (FUNCTIONS, STYLES, AugmentEpoch, AugmentedArticl
 from newsattrib.corpus import parse_record
 from newsattrib.errors import NewsAttribError
 from newsattrib.textunits import QUOTE_MARKS, QUOTE_PAIRS, quotation_regions, quote_claim_span
-from newsattrib.tokenizer import sentence_ids, words_of
+from newsattrib.tokenizer import encode_article, sentence_ids, words_of
 from newsattrib.trainer import to_dataset
 
 from conftest import make_article, sample_articles
@@ -195,7 +195,7 @@ def test_on_is_seeded_per_epoch(tiny_model_dir):
         art = data.article(i)
         assert art.text != arts[i].text
         assert parse_record(art.to_record())[1] == []
-        assert data[i]["input_ids"] == tok(art.text, add_special_tokens=False)["input_ids"]
+        assert data[i]["input_ids"] == encode_article(tok, art.text).input_ids
     state.epoch = 2.5  # resumed mid-epoch
     AugmentEpoch(data).on_epoch_begin(None, state, None)
     assert data.epoch == 2

@@ -43,6 +43,8 @@ class ModelConfig:
     max_length: int = 512
     stride: int = 64
     decoding: dict = field(default_factory=lambda: dict(DEFAULT_DECODING))  # article-level rules, decoding.py
+    # every word starts a token of its own (tokenizer.encode_article); folders saved before had whole-text tokens
+    split_words: bool = False
 
     @property
     def heads(self) -> tuple[str, ...]:
@@ -231,6 +233,7 @@ def _config_problem(key: str, value) -> str | None:
         "max_length": (lambda v: whole(v, 3), "must be a whole number of 3 or more"),
         "stride": (lambda v: whole(v, 0), "must be a whole number of 0 or more"),
         "decoding": (lambda v: isinstance(v, dict), "must be an object"),
+        "split_words": (lambda v: isinstance(v, bool), "must be true or false"),
     }
     ok, problem = checks.get(key, (lambda v: True, ""))
     return None if ok(value) else problem
@@ -254,7 +257,7 @@ def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = Fal
     """A fresh model around a pretrained encoder (a local folder or a hub id), from safetensors only
     unless ``allow_pickle`` is given; remote code is never run."""
     encoder = AutoModel.from_pretrained(encoder_path, use_safetensors=not allow_pickle, trust_remote_code=False)
-    cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, **kwargs)
+    cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, **{"split_words": True, **kwargs})
     return NewsAttribModel(cfg, encoder)
 
 

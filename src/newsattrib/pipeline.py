@@ -78,7 +78,8 @@ class Pipeline:
             at += len(pieces)
 
     def _predict_batch(self, articles: list[Article]) -> list[dict]:
-        feats = [featurize(a, self.tokenizer, with_labels=False) for a in articles]
+        feats = [featurize(a, self.tokenizer, with_labels=False, split_words=self.model.spec.split_words)
+                 for a in articles]
         nonempty = [i for i, f in enumerate(feats) if f["word_token"]]
         results = {}  # by position in the batch: ids need not be unique in user input
         if nonempty:

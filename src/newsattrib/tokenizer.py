@@ -2,8 +2,8 @@
 
 Scores are computed on *words* (``\\w+`` runs and single punctuation marks), not on
 subword pieces, so checkpoints with different tokenizers are compared on the same units.
-Each word is represented by its first subword token. An article is tokenized once as a
-whole; windows of at most ``max_length`` tokens with ``stride`` tokens of overlap cover it,
+Each word is represented by its first subword token, and every word starts a token of its own
+(``encode_article``). Windows of at most ``max_length`` tokens with ``stride`` tokens of overlap cover an article,
 and every token is *owned* by the window in which it sits farthest from an edge, so no
 token is dropped and each gets exactly one prediction.
 """
@@ -72,10 +72,59 @@ class EncodedArticle:
     word_token: list[int]  # index into input_ids of each word's first token
 
 
-def encode_article(tokenizer, text: str) -> EncodedArticle:
+def encode_article(tokenizer, text: str, split_words: bool = True) -> EncodedArticle:
+    """Token ids of a text and each word's first token.
+
+    ``split_words``: every word starts a token of its own, so no two words share a state. (Tokenized as
+    a whole, ``$37.6`` gives ``▁$3|7.6`` and ``"We`` gives ``▁"We``: a QUANTITY's ``$`` and its number, a
+    quote's mark and its first word would get one prediction for two labels.) A word glued to the one
+    before it (no space between) loses the tokenizer's word-start marker where the vocabulary has the
+    piece without it, so ``$37.6`` reads ``▁$|37|.|6``, near what the encoder saw in pretraining.
+    ``split_words=False`` is the whole-text encoding of models saved before this existed.
+    """
+    words = words_of(text)
+    if not split_words:
+        return _encode_whole(tokenizer, text, words)
+    if not words:
+        return EncodedArticle([], [], [])
+    enc = tokenizer([text[s:e] for s, e in words], is_split_into_words=True, add_special_tokens=False)
+    pieces = [[] for _ in words]
+    for tid, w in zip(enc["input_ids"], enc.word_ids()):
+        pieces[w].append(tid)
+    marker = _word_start_marker(tokenizer)
+    input_ids, word_token = [], []
+    for i, ids in enumerate(pieces):
+        if marker and i and words[i - 1][1] == words[i][0]:
+            ids = _unmarked(tokenizer, ids, marker)
+        word_token.append(len(input_ids))
+        input_ids += ids or [tokenizer.unk_token_id]
+    return EncodedArticle(input_ids, words, word_token)
+
+
+def _word_start_marker(tokenizer) -> str:
+    """What the tokenizer puts before a word's first piece: ``▁`` (SentencePiece), ``Ġ`` (byte BPE) or
+    nothing (WordPiece, whose pieces inside a word carry ``##`` instead)."""
+    pieces = "".join(tokenizer.convert_ids_to_tokens(tokenizer("a", add_special_tokens=False)["input_ids"]))
+    return pieces[:-1] if pieces.endswith("a") else ""
+
+
+def _unmarked(tokenizer, ids: list[int], marker: str) -> list[int]:
+    """The pieces of a word without its word-start marker, where the vocabulary allows."""
+    if not ids:
+        return ids
+    head = tokenizer.convert_ids_to_tokens(ids[0])
+    if head == marker:
+        return ids[1:] or ids
+    if head.startswith(marker):
+        bare = tokenizer.convert_tokens_to_ids(head[len(marker):])
+        if bare is not None and bare != tokenizer.unk_token_id:
+            return [bare] + ids[1:]
+    return ids
+
+
+def _encode_whole(tokenizer, text: str, words: list[tuple[int, int]]) -> EncodedArticle:
     enc = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True, verbose=False)
     offsets = [(s, e) for s, e in enc["offset_mapping"]]
-    words = words_of(text)
     word_token, t = [], 0
     for start, _ in words:
         # the first token whose span reaches past the word's start holds the word's first character
@@ -172,9 +221,9 @@ def chain_roles(chain_positions: list[int], n_mentions: int) -> list[int]:
     return roles
 
 
-def featurize(article: Article, tokenizer, with_labels: bool = True) -> dict:
+def featurize(article: Article, tokenizer, with_labels: bool = True, split_words: bool = True) -> dict:
     """Model features of one article (all lists, ready for ``datasets``): tokens, words, tags, links."""
-    enc = encode_article(tokenizer, article.text)
+    enc = encode_article(tokenizer, article.text, split_words)
     feats = {
         "id": article.id, "input_ids": enc.input_ids, "word_token": enc.word_token,
         "word_sentence": sentence_ids(article.text, enc.word_spans),

@@ -59,7 +59,7 @@ def check_resumable(ckpt: Path, config: ModelConfig) -> None:
         raise NewsAttribError(f"{ckpt}: ckpt_path is not a checkpoint folder of newsattrib ({CONFIG_NAME} missing)")
     saved = read_json_file(path)
     saved = saved if isinstance(saved, dict) else {}
-    for key in ("task", "entity_tags", "claim_tags", "roles"):
+    for key in ("task", "entity_tags", "claim_tags", "roles", "split_words"):
         if saved.get(key) != getattr(config, key):
             raise NewsAttribError(f"{ckpt}: checkpoint {key} {saved.get(key)} differs from this run's "
                                   f"{getattr(config, key)}; resume it with the config it was trained with")
