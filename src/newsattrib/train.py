@@ -8,6 +8,7 @@ from importlib import metadata
 from pathlib import Path
 
 import hydra
+import torch
 from omegaconf import DictConfig, OmegaConf
 from transformers import set_seed
 
@@ -71,6 +72,10 @@ def training_arguments(cfg: DictConfig):
     pass may hold (memory); each process takes the largest share of ``batch_size`` up to it, and
     gradient accumulation makes up the rest."""
     args = hydra.utils.instantiate(cfg.trainer)
+    if args.bf16 and args.use_cpu and not cpu_has_bf16():
+        print("note: this CPU has no bfloat16 instructions (AVX512-BF16 or AMX), where bf16 would be slower; "
+              "training in float32 (trainer.bf16=false)")
+        args.bf16 = False
     if cfg.batch_size % args.world_size:
         raise NewsAttribError(f"batch_size={cfg.batch_size} articles per step cannot be shared evenly by "
                               f"{args.world_size} processes")
@@ -79,6 +84,12 @@ def training_arguments(cfg: DictConfig):
                                            if share % p == 0)
     args.gradient_accumulation_steps = share // args.per_device_train_batch_size
     return args
+
+
+def cpu_has_bf16() -> bool:
+    """Whether bfloat16 matmuls run natively here (AVX512-BF16 or AMX); elsewhere they are emulated."""
+    checks = (getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
+    return any(check() for check in checks if check is not None)
 
 
 def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
