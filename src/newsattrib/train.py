@@ -14,6 +14,7 @@ from transformers import set_seed
 
 from .augment import training_dataset
 from .corpus import Article, read_corpora
+from .curves import plot_training_curves
 from .data_collator import ArticleCollator
 from .embedded import embedded_model_dir
 from .errors import NewsAttribError
@@ -144,6 +145,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
         return {}
     metrics = {"train": result.metrics, "log_history": trainer.state.log_history}
     atomic_write_text(out / "train_metrics.json", json.dumps(metrics, indent=2))
+    plot_training_curves({"": trainer.state.log_history}, out / "train_curves.png")
     return score(load(final, device=args.device), cfg, out)
 
 
