@@ -141,3 +141,15 @@ def test_a_person_in_no_chain_is_not_a_speaker():
 def test_claim_that_took_the_marks_is_fitted_inside_them():
     text = 'Then: "We are ready, and we will stay," he said.'
     assert decode_claims(text, [(text.index('"'), text.index(" he"))]) == ["We are ready, and we will stay,"]
+
+
+def test_reported_speech_ends_at_a_paragraph_break():
+    """A headline's claim and the first paragraph's claim, which the tagger ran together, are two claims;
+    the rule leaves a quote over paragraphs whole (test above)."""
+    first, second = "most of 112 drones were shot down", "Russia attacked Ukraine overnight with drones"
+    text = f"Air Force says {first}\n\n{second}, the Air Force said."
+    run_together = [(text.index(first), text.index(second) + len(second))]
+    assert decode_claims(text, run_together, "INDIRECT") == [first, second]
+    assert decode_claims(text, run_together, "INDIRECT", paragraph_bound=False) == [f"{first}\n\n{second}"]
+    touching = [(text.index(first), text.index(first) + len(first)), (text.index(second), text.index(second) + len(second))]
+    assert decode_claims(text, touching, "INDIRECT") == [first, second]

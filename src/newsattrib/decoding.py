@@ -2,7 +2,8 @@
 
 Claims are decided on whole text units: a quotation region (opening mark to closing mark, over
 sentences and paragraphs) that the claim head marks is one claim, split only where a dashed cue
-interrupts it, and pieces of one claim the head left side by side are joined. A SPEAKER is a
+interrupts it, and pieces of one claim the head left side by side are joined; a claim outside
+quotation marks (reported speech, a clause) ends at a paragraph break. A SPEAKER is a
 person who is a source in the article (ANNOTATION.md), so a person named only outside every chain
 is not tagged: the decision is made once per article, after the chains.
 
@@ -19,10 +20,10 @@ import re
 import numpy as np
 
 from .corpus import CHAIN_MEMBER_LABELS
-from .textunits import is_quoted, quotation_regions, quote_claim_span, quote_claims
+from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 from .tokenizer import tags_to_spans, word_span_of
 
-DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True}
+DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True}
 NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
@@ -68,13 +69,29 @@ def _type_of(probs: np.ndarray, tags: list[str], s: int, e: int) -> tuple[str, f
     return best, float(1.0 - probs[s:e, tags.index("O")].mean())
 
 
+def paragraph_starts(text: str, words: list[tuple[int, int]]) -> set[int]:
+    """Indices of the words that open a paragraph (a blank line before them), the first word aside."""
+    return {i for i in range(1, len(words)) if PARAGRAPH_BREAK.search(text, words[i - 1][1], words[i][0])}
+
+
+def split_at_paragraphs(text: str, words: list[tuple[int, int]], spans: list[tuple],
+                        starts: set[int]) -> list[tuple]:
+    """Claims cut where a paragraph begins: reported speech is a clause (ANNOTATION.md), and only a
+    quote runs over paragraphs, which ``claims_on_quotes`` makes whole again afterwards."""
+    out = []
+    for s, e, *rest in spans:
+        cuts = [s] + [i for i in range(s + 1, e) if i in starts] + [e]
+        out += [(a, b, *rest) for a, b in zip(cuts, cuts[1:]) if _has_word(text, words, a, b)]
+    return out
+
+
 def claims_on_quotes(text: str, words: list[tuple[int, int]], spans: list[tuple], probs: np.ndarray,
-                     tags: list[str]) -> list[tuple[int, int, str, float]]:
+                     tags: list[str], keep_apart: set[int] = frozenset()) -> list[tuple[int, int, str, float]]:
     """Claim spans with each quotation region the head marks as one claim (see ``quote_claims``).
 
     A region whose words the head puts mostly inside claims becomes a claim even where no piece
     of it was decoded; a region inside a longer claim (a quoted phrase in reported speech) is left
-    to that claim.
+    to that claim. Touching pieces are joined, except at the words of ``keep_apart``.
     """
     out = list(spans)
     o = tags.index("O")
@@ -96,7 +113,7 @@ def claims_on_quotes(text: str, words: list[tuple[int, int]], spans: list[tuple]
         whole = [word_span_of(words, a, b) for a, b in quote_claims(text, region, inside)]
         out = [sp for sp in out if sp not in pieces] + outside + \
             [(a, b, *_type_of(probs, tags, a, b)) for a, b in whole]
-    return _join_adjacent(sorted(out))
+    return _join_adjacent(sorted(out), keep_apart)
 
 
 def _has_word(text: str, words: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -104,11 +121,12 @@ def _has_word(text: str, words: list[tuple[int, int]], a: int, b: int) -> bool:
     return any(text[words[i][0]].isalnum() for i in range(a, b))
 
 
-def _join_adjacent(spans: list[tuple[int, int, str, float]]) -> list[tuple[int, int, str, float]]:
-    """Claims of one type that touch (``B-X`` right after ``I-X``) are one claim cut by the tagger."""
+def _join_adjacent(spans: list[tuple[int, int, str, float]], keep_apart: set[int]) -> list[tuple[int, int, str, float]]:
+    """Claims of one type that touch (``B-X`` right after ``I-X``) are one claim cut by the tagger,
+    unless the second starts at a word of ``keep_apart``."""
     out: list[tuple[int, int, str, float]] = []
     for sp in spans:
-        if out and out[-1][1] == sp[0] and out[-1][2] == sp[2]:
+        if out and out[-1][1] == sp[0] and out[-1][2] == sp[2] and sp[0] not in keep_apart:
             s, _, lab, score = out[-1]
             n1, n2 = out[-1][1] - s, sp[1] - sp[0]
             out[-1] = (s, sp[1], lab, (score * n1 + sp[3] * n2) / (n1 + n2))
@@ -184,8 +202,11 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
     record = {"text": text, "entities": entities, "attributions": []}
     if claim_probs is not None and len(words):
         claims = spans_with_scores(claim_probs, claim_tags)
+        starts = paragraph_starts(text, words) if decoding["paragraph_bound"] else set()
+        if starts:
+            claims = split_at_paragraphs(text, words, claims, starts)
         if decoding["quote_regions"]:
-            claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags)
+            claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags, starts)
         mentions = [e for e in entities if e["label"] in CHAIN_MEMBER_LABELS]
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
         scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
