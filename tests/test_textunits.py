@@ -29,6 +29,11 @@ def test_quote_over_paragraphs_repeat_and_omit_conventions():
     assert claims(repeat) == ["First paragraph. Still going.\n\n“Second paragraph,", "Next."]
     omit = "«Перший абзац.\n\nДругий абзац», — сказала вона."
     assert claims(omit) == ["Перший абзац.\n\nДругий абзац"]
+    # the closing mark two paragraphs on, the middle paragraph without any mark (tokenised text too)
+    longer = "« Перший абзац .\n\nДругий абзац без лапок .\n\nТретій абзац » , — сказала вона ."
+    assert claims(longer) == ["Перший абзац .\n\nДругий абзац без лапок .\n\nТретій абзац"]
+    new_quote = "«Відкрита і покинута.\n\nБез лапок.\n\n«Нова цитата», — сказала вона."
+    assert claims(new_quote) == ["Нова цитата"]
 
 
 def test_stray_mark_does_not_swallow_the_article():

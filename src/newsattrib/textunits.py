@@ -56,7 +56,8 @@ def quotation_regions(text: str) -> list[Quote]:
     """Outermost quotation regions of a text, in order; inner quotes belong to the outer one.
 
     A quote left open at a paragraph break continues when the next paragraph opens with the same
-    mark (the repeat convention) or closes it before any new quote opens (the omit convention);
+    mark (the repeat convention) or the quote closes, there or in a later paragraph, before any new
+    quote with its mark opens (the omit convention);
     otherwise it was not a quote (a stray mark) and is dropped, so a typo never swallows an article.
     """
     out: list[Quote] = []
@@ -85,12 +86,12 @@ def quotation_regions(text: str) -> list[Quote]:
 
 def _continues(text: str, start: int, opener: str) -> bool:
     """Whether a quote opened by ``opener`` and still open at a paragraph break goes on in the
-    paragraph at ``start``: it repeats the mark, or closes the quote before opening a new one."""
+    paragraph at ``start``: it repeats the mark, or the quote closes, in this paragraph or a later
+    one (paragraphs without marks in between), before a new quote with the same mark opens."""
     if start < len(text) and text[start] == opener:
         return True
-    brk = PARAGRAPH_BREAK.search(text, start)
     stack = [(opener, 0)]
-    for i in range(start, brk.start() if brk else len(text)):
+    for i in range(start, len(text)):
         if text[i] in QUOTE_MARKS:
             role = _role(text, i, stack)
             if role == "close":
