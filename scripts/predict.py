@@ -72,7 +72,16 @@ def bar(total: int, initial: int, progress: bool):
 
 
 def to_stdout(pipe, articles, progress: bool) -> None:
-    done = 0
+    """Records printed as they finish. A printed line cannot be taken back, so Ctrl-C is held until the
+    record being printed is out and counted (a second Ctrl-C stops at once)."""
+    done, asked = 0, []
+
+    def hold(signum, frame):
+        if asked:
+            raise KeyboardInterrupt
+        asked.append(signum)
+
+    previous = signal.signal(signal.SIGINT, hold)
     try:
         with bar(len(articles), 0, progress) as b:
             for rec in pipe.predict_stream(articles):
@@ -80,12 +89,16 @@ def to_stdout(pipe, articles, progress: bool) -> None:
                 sys.stdout.flush()
                 done += 1
                 b.update()
+                if asked:
+                    raise KeyboardInterrupt
     except BrokenPipeError:  # `predict.py ... | head`: the reader has gone, stop quietly
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         raise SystemExit(141) from None
     except KeyboardInterrupt:
         raise Interrupted(f"interrupted after {done} of {len(articles)} articles (written to standard output; "
                           "give -o FILE to be able to continue)") from None
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def to_file(pipe, articles, args, progress: bool) -> None:
