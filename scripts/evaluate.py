@@ -21,7 +21,7 @@ def main(cfg: DictConfig) -> None:
         ckpt = Path(hydra.utils.to_absolute_path(cfg.ckpt_path))
         if isinstance(cfg.batch_size, bool) or not isinstance(cfg.batch_size, int) or cfg.batch_size < 1:
             raise NewsAttribError(f"batch_size must be a whole number of 1 or more, got {cfg.batch_size!r}")
-        read_model_folder(ckpt, "newsattrib.json", "model.safetensors")  # before torch loads: a broken file is named
+        read_model_folder(ckpt)  # before torch loads: a broken file is named
         from newsattrib.pipeline import load
         from newsattrib.train import score
         decoding = {k: v for k, v in cfg.decoding.items() if v is not None}

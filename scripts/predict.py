@@ -19,8 +19,6 @@ from pathlib import Path
 from newsattrib.errors import ArgumentParser, Interrupted, positive_int, user_errors
 from newsattrib.fileio import ResumableJsonl, check_output_path, read_model_folder
 
-CONFIG_NAME, WEIGHTS_NAME = "newsattrib.json", "model.safetensors"  # as in newsattrib.modeling
-
 
 def main() -> None:
     ap = ArgumentParser(description=__doc__.splitlines()[0])
@@ -37,7 +35,7 @@ def main() -> None:
         # everything a user gave is checked before the model loads, and nothing they gave is written to
         if args.output is not None:
             check_output_path(args.output, args.files, [args.model])
-        read_model_folder(args.model, CONFIG_NAME, WEIGHTS_NAME)
+        read_model_folder(args.model)
         from newsattrib.pipeline import load, read_texts
 
         inputs = [(f, a) for f in args.files for a in read_texts(f, args.lang)]

@@ -23,10 +23,9 @@ from . import breakdown as bd
 from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article, read_corpus
 from .errors import Interrupted, NewsAttribError
 from .evaluation import ALL, chain_counts, evaluate
-from .fileio import atomic_write_text, read_model_folder
+from .fileio import CONFIG_NAME, atomic_write_text, read_model_folder
 from .tokenizer import words_of
 
-CONFIG_NAME, WEIGHTS_NAME = "newsattrib.json", "model.safetensors"  # as in newsattrib.modeling (imports torch)
 HEADLINE = ("entity_f1", "claim_f1", "link_f1", "chain_exact", "joint_score")
 CHAIN_STATS = ("matched", "exact", "class_correct", "link_tp", "link_pred", "link_gold")
 
@@ -291,7 +290,7 @@ def compare(ckpts: list[Checkpoint], sets: dict[str, Path], out: Path, resamples
     the tables, plots and error reports under ``out``. Every input is checked before any work."""
     from . import compare_tables, report_html
 
-    configs = {c.label: read_model_folder(c.model, CONFIG_NAME, WEIGHTS_NAME) for c in ckpts}
+    configs = {c.label: read_model_folder(c.model) for c in ckpts}
     golds = {name: read_corpus(path) for name, path in sets.items()}
     check_output_folder(out, ckpts, sets)
     preds = predict_all(ckpts, sets, golds, out / "predictions", batch_size, device)

@@ -12,6 +12,10 @@ from pathlib import Path
 
 from .errors import NewsAttribError
 
+# the files of a model folder (see newsattrib.modeling), here so that checks run before torch is imported
+CONFIG_NAME = "newsattrib.json"
+WEIGHTS_NAME = "model.safetensors"
+
 
 def resolve_output(path: str | os.PathLike) -> Path:
     """The file a write to ``path`` lands in: a symlink is followed (written through, not replaced)."""
@@ -195,28 +199,28 @@ def check_tokenizer_files(folder: Path) -> None:
             raise NewsAttribError(f"{path}: corrupt: a JSON object is needed")
 
 
-def read_model_folder(folder: str | os.PathLike, config_name: str, weights_name: str) -> dict:
+def read_model_folder(folder: str | os.PathLike) -> dict:
     """Check the files of a model folder without loading anything heavy: the folder, the config file (a JSON
     object, returned), the safetensors header against the file's size, the tokenizer's JSON files."""
     folder = Path(folder)
-    raw = read_model_config(folder, config_name)
-    check_safetensors(folder / weights_name)
+    raw = read_model_config(folder)
+    check_safetensors(folder / WEIGHTS_NAME)
     if not (folder / "tokenizer.json").is_file():
         raise NewsAttribError(f"{folder / 'tokenizer.json'}: missing; newsattrib needs the model's fast tokenizer")
     check_tokenizer_files(folder)
     return raw
 
 
-def read_model_config(folder: str | os.PathLike, config_name: str) -> dict:
+def read_model_config(folder: str | os.PathLike) -> dict:
     """The config file of a model folder as a JSON object, or a NewsAttribError naming what is wrong."""
     folder = Path(folder)
     if not folder.exists():
         raise NewsAttribError(f"{folder}: no such model folder")
     if not folder.is_dir():
         raise NewsAttribError(f"{folder}: is a file, not a model folder")
-    path = folder / config_name
+    path = folder / CONFIG_NAME
     if not path.is_file():
-        raise NewsAttribError(f"{folder}: not a newsattrib model folder ({config_name} missing)")
+        raise NewsAttribError(f"{folder}: not a newsattrib model folder ({CONFIG_NAME} missing)")
     raw = read_json_file(path)
     if not isinstance(raw, dict):
         raise NewsAttribError(f"{path}: corrupt: a JSON object is needed, not {type(raw).__name__}")

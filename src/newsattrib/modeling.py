@@ -17,11 +17,9 @@ from transformers import AutoConfig, AutoModel
 
 from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
-from .fileio import check_safetensors, read_model_config
+from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .tokenizer import CLAIM_TAGS, ENTITY_TAGS, N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
-CONFIG_NAME = "newsattrib.json"
-WEIGHTS_NAME = "model.safetensors"
 INFERENCE_WINDOWS = 8
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
 WORD_INPUTS = ("input_ids", "attention_mask", "token_window", "token_pos", "word_token")
@@ -195,7 +193,7 @@ def to_host(t: torch.Tensor) -> np.ndarray:
 def load_config(folder: str | Path) -> ModelConfig:
     """``newsattrib.json`` of a model folder, checked key by key (old folders get defaults for new keys)."""
     path = Path(folder) / CONFIG_NAME
-    raw = read_model_config(folder, CONFIG_NAME)
+    raw = read_model_config(folder)
     known = {f.name: f for f in fields(ModelConfig)}
     unknown = sorted(set(raw) - set(known))
     if unknown:

@@ -9,6 +9,7 @@ token is dropped and each gets exactly one prediction.
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -101,6 +102,7 @@ def encode_article(tokenizer, text: str, split_words: bool = True) -> EncodedArt
     return EncodedArticle(input_ids, words, word_token)
 
 
+@functools.lru_cache(maxsize=8)
 def _word_start_marker(tokenizer) -> str:
     """What the tokenizer puts before a word's first piece: ``▁`` (SentencePiece), ``Ġ`` (byte BPE) or
     nothing (WordPiece, whose pieces inside a word carry ``##`` instead)."""
