@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Check corpus files against ANNOTATION.md: `python scripts/validate.py FILE...`.
+"""Check corpus files against ANNOTATION.md: `python scripts/validate.py [--schema YAML] FILE...`.
 
 Prints `FILE:LINE: article ID: what is wrong` for every problem; exit status 2 if any.
 """
@@ -7,14 +7,19 @@ import argparse
 import sys
 
 from newsattrib.corpus import CorpusError, read_corpora
+from newsattrib.errors import user_errors
+from newsattrib.schema import read_schema
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("files", nargs="+")
+    ap.add_argument("--schema", help="a label schema YAML (configs/schema/*.yaml); default: ANNOTATION.md's labels")
     args = ap.parse_args(argv)
     try:
-        articles = read_corpora(args.files)
+        with user_errors():
+            schema = read_schema(args.schema)
+        articles = read_corpora(args.files, schema)
     except CorpusError as exc:
         print(exc, file=sys.stderr)
         return 2

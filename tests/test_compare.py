@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 
 from newsattrib.compare import article_stats, metrics, paired_bootstrap
+from newsattrib.schema import NEWS
+
+TYPES = {"entities": list(NEWS.entities), "claims": list(NEWS.chain_classes)}
 from newsattrib.corpus import Article, Attribution, Entity, parse_record
 from newsattrib.curves import plot_training_curves
 from newsattrib.evaluation import evaluate, headline
@@ -45,13 +48,13 @@ def toy(n_articles: int, wrong: set[int]) -> tuple[list[Article], list[dict]]:
 
 
 def counts(gold, pred) -> np.ndarray:
-    return np.stack([article_stats(a, p) for a, p in zip(gold, pred)])
+    return np.stack([article_stats(a, p, TYPES) for a, p in zip(gold, pred)])
 
 
 def test_bootstrap_finds_a_real_difference():
     gold, perfect = toy(40, set())
     _, worse = toy(40, set(range(0, 40, 2)))  # the ORG of every second article missed
-    res = paired_bootstrap([counts(gold, perfect), counts(gold, worse)], resamples=1000, seed=1)[0]
+    res = paired_bootstrap([counts(gold, perfect), counts(gold, worse)], TYPES, resamples=1000, seed=1)[0]
     d = res["entity_f1"]
     assert d["diff"] == pytest.approx(headline(evaluate(gold, worse))["entity_f1"] - 1.0)
     assert d["diff"] < 0 and d["lo"] <= d["diff"] <= d["hi"] < 0 and d["excludes_zero"]
@@ -59,16 +62,16 @@ def test_bootstrap_finds_a_real_difference():
     assert res["entity_f1:SPEAKER"] == {**res["entity_f1:SPEAKER"], "diff": 0.0, "lo": 0.0, "hi": 0.0,
                                         "excludes_zero": False}
     # seeded: the same seed gives the same interval
-    assert paired_bootstrap([counts(gold, perfect), counts(gold, worse)], resamples=1000, seed=1)[0] == res
+    assert paired_bootstrap([counts(gold, perfect), counts(gold, worse)], TYPES, resamples=1000, seed=1)[0] == res
 
 
 def test_bootstrap_finds_no_difference_where_there_is_none():
     gold, a = toy(40, set(range(0, 10)))  # as many errors, in other articles
     _, b = toy(40, set(range(20, 30)))
-    d = paired_bootstrap([counts(gold, a), counts(gold, b)], resamples=1000, seed=0)[0]["entity_f1"]
+    d = paired_bootstrap([counts(gold, a), counts(gold, b)], TYPES, resamples=1000, seed=0)[0]["entity_f1"]
     assert d["diff"] == pytest.approx(0.0)
     assert d["lo"] < 0 < d["hi"] and not d["excludes_zero"]
-    same = paired_bootstrap([counts(gold, a), counts(gold, a)], resamples=200, seed=0)[0]["entity_f1"]
+    same = paired_bootstrap([counts(gold, a), counts(gold, a)], TYPES, resamples=200, seed=0)[0]["entity_f1"]
     assert (same["lo"], same["hi"], same["excludes_zero"]) == (0.0, 0.0, False)
 
 
@@ -85,7 +88,7 @@ def test_counts_give_the_reports_numbers(articles):
             rec["attributions"][0]["chain"].reverse()
         preds.append(rec)
     report = evaluate(articles, preds)
-    m = metrics(counts(articles, preds).sum(0))
+    m = metrics(counts(articles, preds).sum(0), TYPES)
     for key, value in headline(report).items():
         assert m[key] == pytest.approx(value), key
     for t in ("SPEAKER", "ORG", "PROGRAM", "QUANTITY"):

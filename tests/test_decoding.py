@@ -4,7 +4,10 @@ import pytest
 
 from newsattrib.corpus import parse_record
 from newsattrib.decoding import choose_chain, decode_article
-from newsattrib.tokenizer import CLAIM_TAGS, ENTITY_TAGS, ROLES, words_of
+from newsattrib.schema import NEWS
+from newsattrib.tokenizer import ROLES, words_of
+
+ENTITY_TAGS, CLAIM_TAGS = NEWS.entity_tags, NEWS.claim_tags
 
 TEXT = ("«Ми тримаємо позиції», — сказав Андрій Коваль. According to Censor.NET, the brigade held, "
         "Okhrimenko told ArmyInform. По словам Ивана Петрова, переговоры продолжатся. \"Q1,\" he said.")

@@ -6,7 +6,8 @@ import re
 
 import pytest
 
-from newsattrib.corpus import CHAIN_LABELS, ENTITY_LABELS, parse_record
+from newsattrib.corpus import parse_record
+from newsattrib.schema import NEWS
 from newsattrib.generator import (FIRST_NAMES, SURNAMES, Named, Person, _Builder, _Cast, _feminine_surname, _fill,
                                   _Sentence, generate)
 
@@ -44,8 +45,8 @@ def test_every_language_label_and_class(articles):
     for lang in ("en", "uk", "ru"):
         arts = [a for a in articles if a.lang == lang]
         assert len(arts) == 20
-        assert {e.label for a in arts for e in a.entities} == set(ENTITY_LABELS), lang
-        assert {t.label for a in arts for t in a.attributions} == set(CHAIN_LABELS), lang
+        assert {e.label for a in arts for e in a.entities} == set(NEWS.entities), lang
+        assert {t.label for a in arts for t in a.attributions} == set(NEWS.chain_classes), lang
     assert {a.lang for a in generate(6, langs=("ru",))} == {"ru"}
 
 

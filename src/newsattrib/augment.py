@@ -36,6 +36,7 @@ from transformers import TrainerCallback
 from .corpus import Article, _splits_character
 from .errors import NewsAttribError
 from .textunits import PARAGRAPH_BREAK, QUOTE_MARKS, QUOTE_PAIRS, Quote, quotation_regions, quote_claim_span, words_of
+from .schema import NEWS, Schema
 from .tokenizer import SENTENCE_END, featurize
 
 PUNCT = re.compile(r"[^\w\s]")
@@ -233,16 +234,16 @@ def augment(article: Article, rng: random.Random, probs: dict[str, float]) -> Ar
     return article
 
 
-def training_dataset(articles: list[Article], tokenizer, cfg=None, seed: int = 0):
+def training_dataset(articles: list[Article], tokenizer, cfg=None, seed: int = 0, schema: Schema = NEWS):
     """The training set and the callbacks it needs: ``to_dataset`` when augmentation is off, else
-    an ``AugmentedArticles`` and the callback that tells it the epoch."""
+    an ``AugmentedArticles`` and the callback that tells it the epoch (labels as ids of ``schema``'s tags)."""
     from .trainer import to_dataset
     probs = settings(cfg)
     if probs is None:
-        return to_dataset(articles, tokenizer), []
+        return to_dataset(articles, tokenizer, schema), []
     if cfg.get("seed") is not None:
         seed = cfg.get("seed")
-    dataset = AugmentedArticles(articles, tokenizer, probs, seed)
+    dataset = AugmentedArticles(articles, tokenizer, probs, seed, schema)
     return dataset, [AugmentEpoch(dataset)]
 
 
@@ -252,9 +253,9 @@ class AugmentedArticles(torch.utils.data.Dataset):
     Features of unchanged articles are computed once; an augmented article is featurized when drawn.
     """
 
-    def __init__(self, articles: list[Article], tokenizer, probs: dict[str, float], seed: int):
-        self.articles, self.tokenizer, self.probs, self.seed = articles, tokenizer, probs, seed
-        self.plain = [featurize(a, tokenizer) for a in articles]
+    def __init__(self, articles: list[Article], tokenizer, probs: dict[str, float], seed: int, schema: Schema = NEWS):
+        self.articles, self.tokenizer, self.probs, self.seed, self.schema = articles, tokenizer, probs, seed, schema
+        self.plain = [featurize(a, tokenizer, schema=schema) for a in articles]
         self.epoch = 0
 
     def __len__(self) -> int:
@@ -266,7 +267,7 @@ class AugmentedArticles(torch.utils.data.Dataset):
 
     def __getitem__(self, index: int) -> dict:
         art = self.article(index)
-        return self.plain[index] if art is self.articles[index] else featurize(art, self.tokenizer)
+        return self.plain[index] if art is self.articles[index] else featurize(art, self.tokenizer, schema=self.schema)
 
 
 class AugmentEpoch(TrainerCallback):

@@ -20,10 +20,11 @@ import numpy as np
 import yaml
 
 from . import breakdown as bd
-from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article, read_corpus
+from .corpus import Article, read_corpus
 from .errors import Interrupted, NewsAttribError
 from .evaluation import ALL, chain_counts, evaluate
 from .fileio import CONFIG_NAME, atomic_write_text, read_model_folder
+from .schema import Schema
 from .tokenizer import words_of
 
 HEADLINE = ("entity_f1", "claim_f1", "link_f1", "chain_exact", "joint_score")
@@ -160,9 +161,11 @@ def write_cached(path: Path, records: list[dict]) -> None:
 
 # ---- per-article counts and the metrics made of them ----
 
-def stat_names(with_claims: bool) -> list[str]:
-    groups = [("ent", ENTITY_LABELS)] + ([("claim", CHAIN_LABELS)] if with_claims else [])
-    names = [f"{g}:{t}:{k}" for g, types in groups for t in types for k in ("tp", "pred", "gold")]
+def stat_names(types: dict[str, list[str]]) -> list[str]:
+    """Count names for the entity types (and claim classes, when ``types`` has ``claims``) scored."""
+    with_claims = "claims" in types
+    groups = [("ent", types["entities"])] + ([("claim", types["claims"])] if with_claims else [])
+    names = [f"{g}:{t}:{k}" for g, group_types in groups for t in group_types for k in ("tp", "pred", "gold")]
     return names + ([f"chain:{k}" for k in CHAIN_STATS] if with_claims else [])
 
 
@@ -179,17 +182,17 @@ def _span_counts(words, gold_spans, pred_spans, prefix: str) -> Counter:
     return c
 
 
-def article_stats(gold: Article, pred: dict, with_claims: bool = True) -> np.ndarray:
+def article_stats(gold: Article, pred: dict, types: dict[str, list[str]]) -> np.ndarray:
     """One article's counts, in ``stat_names`` order."""
     words = words_of(gold.text)
     c = _span_counts(words, [(e.start, e.end, e.label) for e in gold.entities],
                      [(e["start"], e["end"], e["label"]) for e in pred["entities"]], "ent")
-    if with_claims:
+    if "claims" in types:
         c += _span_counts(words, [(a.start, a.end, a.label) for a in gold.attributions],
                           [(a["claim"]["start"], a["claim"]["end"], a["label"]) for a in pred["attributions"]],
                           "claim")
         c.update({f"chain:{k}": v for k, v in chain_counts(gold, pred).items()})
-    return np.array([c[n] for n in stat_names(with_claims)], dtype=np.int64)
+    return np.array([c[n] for n in stat_names(types)], dtype=np.int64)
 
 
 def _ratio(a, b):
@@ -197,19 +200,19 @@ def _ratio(a, b):
     return np.divide(a, b, out=np.zeros(np.broadcast(a, b).shape), where=b > 0)
 
 
-def metrics(sums: np.ndarray, with_claims: bool = True) -> dict[str, np.ndarray]:
+def metrics(sums: np.ndarray, types: dict[str, list[str]]) -> dict[str, np.ndarray]:
     """Metrics from summed counts (``[..., n_stats]``): micro F1 = 2 tp / (pred + gold), as seqeval's."""
-    col = {n: sums[..., i] for i, n in enumerate(stat_names(with_claims))}
+    col = {n: sums[..., i] for i, n in enumerate(stat_names(types))}
 
     def f1(prefix, types):
         tp, pred, gold = (sum(col[f"{prefix}:{t}:{k}"] for t in types) for k in ("tp", "pred", "gold"))
         return _ratio(2 * tp, pred + gold)
 
-    out = {"entity_f1": f1("ent", ENTITY_LABELS)}
-    out.update({f"entity_f1:{t}": f1("ent", (t,)) for t in ENTITY_LABELS})
-    if with_claims:
-        out["claim_f1"] = f1("claim", CHAIN_LABELS)
-        out.update({f"claim_f1:{t}": f1("claim", (t,)) for t in CHAIN_LABELS})
+    out = {"entity_f1": f1("ent", types["entities"])}
+    out.update({f"entity_f1:{t}": f1("ent", (t,)) for t in types["entities"]})
+    if "claims" in types:
+        out["claim_f1"] = f1("claim", types["claims"])
+        out.update({f"claim_f1:{t}": f1("claim", (t,)) for t in types["claims"]})
         out["link_f1"] = _ratio(2 * col["chain:link_tp"], col["chain:link_pred"] + col["chain:link_gold"])
         out["chain_exact"] = _ratio(col["chain:exact"], col["chain:matched"])
         out["class_accuracy"] = _ratio(col["chain:class_correct"], col["chain:matched"])
@@ -217,8 +220,8 @@ def metrics(sums: np.ndarray, with_claims: bool = True) -> dict[str, np.ndarray]
     return out
 
 
-def paired_bootstrap(stats: list[np.ndarray], resamples: int = 1000, seed: int = 0, level: float = 0.95,
-                     with_claims: bool = True) -> list[dict[str, dict]]:
+def paired_bootstrap(stats: list[np.ndarray], types: dict[str, list[str]], resamples: int = 1000, seed: int = 0,
+                     level: float = 0.95) -> list[dict[str, dict]]:
     """For each system after the first, each metric's difference to the first system and its percentile
     interval over resamples of articles; the same resamples for every system (paired).
 
@@ -231,8 +234,8 @@ def paired_bootstrap(stats: list[np.ndarray], resamples: int = 1000, seed: int =
     if n:
         idx = rng.integers(0, n, size=(resamples, n))
         np.add.at(weights, (np.arange(resamples)[:, None], idx), 1)
-    full = [metrics(s.sum(0), with_claims) for s in stats]
-    boot = [metrics(weights @ s, with_claims) for s in stats]
+    full = [metrics(s.sum(0), types) for s in stats]
+    boot = [metrics(weights @ s, types) for s in stats]
     tail = (1 - level) / 2 * 100
     out = []
     for k in range(1, len(stats)):
@@ -247,14 +250,14 @@ def paired_bootstrap(stats: list[np.ndarray], resamples: int = 1000, seed: int =
     return out
 
 
-def bootstrap_by_language(gold: list[Article], stats: list[np.ndarray], resamples: int, seed: int,
-                          with_claims: bool) -> dict[str, list[dict]]:
+def bootstrap_by_language(gold: list[Article], stats: list[np.ndarray], types: dict[str, list[str]],
+                          resamples: int, seed: int) -> dict[str, list[dict]]:
     """``paired_bootstrap`` over all articles and over each language's articles."""
     langs = sorted({a.lang for a in gold})
-    out = {ALL: paired_bootstrap(stats, resamples, seed, with_claims=with_claims)}
+    out = {ALL: paired_bootstrap(stats, types, resamples, seed)}
     for lang in langs:
         mask = np.array([a.lang == lang for a in gold])
-        out[lang] = paired_bootstrap([s[mask] for s in stats], resamples, seed, with_claims=with_claims)
+        out[lang] = paired_bootstrap([s[mask] for s in stats], types, resamples, seed)
     return out
 
 
@@ -291,28 +294,48 @@ def compare(ckpts: list[Checkpoint], sets: dict[str, Path], out: Path, resamples
     from . import compare_tables, report_html
 
     configs = {c.label: read_model_folder(c.model) for c in ckpts}
-    golds = {name: read_corpus(path) for name, path in sets.items()}
+    schema = common_schema(ckpts, configs)
+    golds = {name: read_corpus(path, schema) for name, path in sets.items()}
     check_output_folder(out, ckpts, sets)
     preds = predict_all(ckpts, sets, golds, out / "predictions", batch_size, device)
     with_claims = all(configs[c.label].get("task", "joint") != "entities" for c in ckpts)
+    types = {"entities": list(schema.entities), **({"claims": list(schema.chain_classes)} if with_claims else {})}
     results = {"resamples": resamples, "seed": seed, "checkpoints": {c.label: str(c.model) for c in ckpts},
                "sets": {}}
     for name, gold in golds.items():
         reports, stats = {}, []
         for c in ckpts:
             pred = preds[c.label, name]
-            reports[c.label] = evaluate(gold, pred, with_claims=with_claims)
-            stats.append(np.stack([article_stats(a, p, with_claims) for a, p in zip(gold, pred)]))
+            reports[c.label] = evaluate(gold, pred, with_claims=with_claims, schema=schema)
+            stats.append(np.stack([article_stats(a, p, types) for a, p in zip(gold, pred)]))
             if html:
                 report_html.write(out / "reports" / slug(name) / f"{slug(c.label)}.html", gold, pred,
                                   reports[c.label], title=f"{c.label} on {name}", source=str(sets[name]))
-        boot = bootstrap_by_language(gold, stats, resamples, seed, with_claims)
+        boot = bootstrap_by_language(gold, stats, types, resamples, seed)
         results["sets"][name] = {
-            "file": str(sets[name]), "articles": len(gold), "with_claims": with_claims, "reports": reports,
+            "file": str(sets[name]), "articles": len(gold), "with_claims": with_claims, "types": types,
+            "reports": reports,
             "bootstrap": {lang: {c.label: row for c, row in zip(ckpts[1:], rows)} for lang, rows in boot.items()}}
     histories = {c.label: h for c in ckpts if (h := training_history(c))}
     compare_tables.write_all(results, out, histories)
     return results
+
+
+def common_schema(ckpts: list[Checkpoint], configs: dict[str, dict]) -> Schema:
+    """The label schema every checkpoint was trained on; checkpoints of different label sets are not compared."""
+    schemas = {}
+    for c in ckpts:
+        try:
+            schemas[c.label] = Schema.from_dict(configs[c.label].get("schema"))
+        except (TypeError, ValueError) as exc:
+            raise NewsAttribError(f"{c.model / CONFIG_NAME}: 'schema' is not a valid label schema ({exc})") from None
+    first = ckpts[0].label
+    for label, schema in schemas.items():
+        if schema != schemas[first]:
+            raise NewsAttribError(f"{ckpts[0].model} and {label}: trained on different label schemas "
+                                  f"({', '.join(schemas[first].entities)} vs {', '.join(schema.entities)}); "
+                                  "compare checkpoints of one label set")
+    return schemas[first]
 
 
 def predict_all(ckpts: list[Checkpoint], sets: dict[str, Path], golds: dict[str, list[Article]], cache: Path,

@@ -14,7 +14,6 @@ from pathlib import Path
 import numpy as np
 
 from .compare import HEADLINE, slug
-from .corpus import CHAIN_LABELS, ENTITY_LABELS
 from .curves import plot_training_curves, pyplot, save_figure
 from .evaluation import ALL
 from .fileio import atomic_write_text
@@ -23,16 +22,16 @@ NAMES = {"entity_f1": "entities F1", "claim_f1": "claims F1", "link_f1": "link F
          "class_accuracy": "chain class acc.", "joint_score": "joint"}
 
 
-def rows(with_claims: bool) -> list[tuple[str, callable, str | None]]:
+def rows(types: dict[str, list[str]]) -> list[tuple[str, callable, str | None]]:
     """(row name, value from one language's report, bootstrap metric or None) for the detailed tables."""
     def f1(group, key):
         return lambda r, lang: r[group][lang][key]["f1"]
 
-    out = [(t, f1("entities", t), f"entity_f1:{t}") for t in ENTITY_LABELS]
+    out = [(t, f1("entities", t), f"entity_f1:{t}") for t in types["entities"]]
     out += [("entities micro", f1("entities", "micro"), "entity_f1"),
             ("entities macro", f1("entities", "macro"), None)]
-    if with_claims:
-        out += [(t, f1("claims", t), f"claim_f1:{t}") for t in CHAIN_LABELS]
+    if "claims" in types:
+        out += [(t, f1("claims", t), f"claim_f1:{t}") for t in types["claims"]]
         out += [("claims micro", f1("claims", "micro"), "claim_f1"), ("claims macro", f1("claims", "macro"), None),
                 ("link F1", lambda r, lang: r["chains"][lang]["links"]["f1"], "link_f1"),
                 ("chain exact", lambda r, lang: r["chains"][lang]["exact_match"], "chain_exact"),
@@ -80,9 +79,9 @@ def markdown(results: dict) -> str:
         out += [f"Per type, all languages ({name}):", ""]
         out += _table(["type"] + [f"`{label}`" for label in labels],
                       [[row] + [_cell(get(reports[label], ALL), boot[ALL].get(label, {}).get(m) if m else None)
-                                for label in labels] for row, get, m in rows(s["with_claims"])]) + [""]
+                                for label in labels] for row, get, m in rows(s["types"])]) + [""]
         out += [f"Per language ({name}):", ""]
-        per_lang = [r for r in rows(s["with_claims"]) if r[0] in ("entities micro", "claims micro", "link F1",
+        per_lang = [r for r in rows(s["types"]) if r[0] in ("entities micro", "claims micro", "link F1",
                                                                    "chain exact")]
         out += _table(["metric", "lang"] + [f"`{label}`" for label in labels],
                       [[row, lang] + [_cell(get(reports[label], lang), boot[lang].get(label, {}).get(m))
@@ -159,7 +158,7 @@ def plot_set(name: str, s: dict, out: Path) -> list[Path]:
     """``<set>_types.png`` (F1 per type, all languages) and ``<set>_langs.png`` (F1 per language)."""
     plt = pyplot()
     reports = s["reports"]
-    groups = [("entities", ENTITY_LABELS)] + ([("claims", CHAIN_LABELS)] if s["with_claims"] else [])
+    groups = list(s["types"].items())
     fig, axes = plt.subplots(1, len(groups), figsize=(6.5 * len(groups), 4), squeeze=False)
     for ax, (key, types) in zip(axes[0], groups):
         grouped_bars(ax, [*types, "micro"], {label: [r[key][ALL][t]["f1"] for t in (*types, "micro")]

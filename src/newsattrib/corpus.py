@@ -14,11 +14,8 @@ from typing import Any, Iterable
 
 from .errors import NewsAttribError
 from .fileio import atomic_write_text
+from .schema import NEWS, Schema
 from .textunits import opens_quote, punctuation_inside_marks
-
-ENTITY_LABELS = ("SPEAKER", "ORG", "PROGRAM", "QUANTITY")
-CHAIN_LABELS = ("DIRECT", "INDIRECT", "RELAYED", "UNATTRIBUTED")
-CHAIN_MEMBER_LABELS = ("SPEAKER", "ORG")
 
 
 @dataclass(frozen=True)
@@ -68,15 +65,6 @@ class CorpusError(NewsAttribError):
         self.problems = problems
 
 
-def chain_label_agrees(label: str, chain_length: int) -> bool:
-    """The ANNOTATION.md rule tying a chain's class to its length."""
-    if label == "UNATTRIBUTED":
-        return chain_length == 0
-    if label == "RELAYED":
-        return chain_length >= 2
-    return chain_length == 1
-
-
 def _splits_character(text: str, offset: int) -> bool:
     """True when ``offset`` falls inside a multi-code-point character (combining mark, ZWJ, selector)."""
     if not 0 < offset < len(text):
@@ -106,8 +94,9 @@ def _overlaps(spans: list[tuple[int, int, str]], what: str) -> list[str]:
     return out
 
 
-def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
-    """Check one decoded JSON record against ANNOTATION.md; return the article (if usable) and problems."""
+def parse_record(rec: Any, schema: Schema = NEWS) -> tuple[Article | None, list[str]]:
+    """Check one decoded JSON record against ANNOTATION.md and the labels of ``schema``; return the
+    article (if usable) and problems."""
     if not isinstance(rec, dict):
         return None, [f"record must be a JSON object, got {type(rec).__name__}"]
     problems: list[str] = []
@@ -135,8 +124,8 @@ def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
             problems.append(f"{where} must be an object with id, start, end and label")
             continue
         where = f"entity {e['id']!r}"
-        if e["label"] not in ENTITY_LABELS:
-            problems.append(f"{where} has unknown label {e['label']!r} (known: {', '.join(ENTITY_LABELS)})")
+        if e["label"] not in schema.entities:
+            problems.append(f"{where} has unknown label {e['label']!r} (known: {', '.join(schema.entities)})")
             continue
         found = span_problems(text, e["start"], e["end"], where)
         problems += found
@@ -155,18 +144,18 @@ def parse_record(rec: Any) -> tuple[Article | None, list[str]]:
             continue
         where = f"attribution {a['id']!r}"
         bad = []
-        if a["label"] not in CHAIN_LABELS:
-            bad.append(f"{where} has unknown label {a['label']!r} (known: {', '.join(CHAIN_LABELS)})")
+        if a["label"] not in schema.chain_classes:
+            bad.append(f"{where} has unknown label {a['label']!r} (known: {', '.join(schema.chain_classes)})")
         bad += span_problems(text, a["claim"].get("start"), a["claim"].get("end"), f"{where} claim")
         for member in a["chain"]:
             ent = by_id.get(member) if isinstance(member, str) else None
             if ent is None:
                 bad.append(f"{where} chain member {member!r} is not an entity id of this article")
-            elif ent.label not in CHAIN_MEMBER_LABELS:
-                bad.append(f"{where} chain member {member!r} is {ent.label}, not SPEAKER or ORG")
+            elif ent.label not in schema.sources:
+                bad.append(f"{where} chain member {member!r} is {ent.label}, not {' or '.join(schema.sources)}")
         if len(set(map(str, a["chain"]))) != len(a["chain"]):
             bad.append(f"{where} chain repeats a member")
-        if a["label"] in CHAIN_LABELS and not chain_label_agrees(a["label"], len(a["chain"])):
+        if a["label"] in schema.chain_classes and not schema.agrees(a["label"], len(a["chain"])):
             bad.append(f"{where} label {a['label']} disagrees with its chain of {len(a['chain'])} member(s)")
         problems += bad or _quote_problems(text, a)
         if not bad:
@@ -199,8 +188,8 @@ def _duplicates(ids: list[str], what: str) -> list[str]:
     return out
 
 
-def read_corpus(path: str | os.PathLike) -> list[Article]:
-    """Read and validate one JSONL file; raise CorpusError listing every problem in it."""
+def read_corpus(path: str | os.PathLike, schema: Schema = NEWS) -> list[Article]:
+    """Read and validate one JSONL file against ``schema``; raise CorpusError listing every problem in it."""
     path = Path(path)
     try:
         raw = path.read_bytes()
@@ -228,7 +217,7 @@ def read_corpus(path: str | os.PathLike) -> list[Article]:
             problems.append(f"{where} -: broken JSON: {exc.msg} at column {exc.colno}")
             continue
         art_id = rec.get("id", "-") if isinstance(rec, dict) else "-"
-        article, rec_problems = parse_record(rec)
+        article, rec_problems = parse_record(rec, schema)
         problems += [f"{where} {art_id}: {p}" for p in rec_problems]
         if article is not None:
             if article.id in ids:
@@ -242,12 +231,12 @@ def read_corpus(path: str | os.PathLike) -> list[Article]:
     return articles
 
 
-def read_corpora(paths: Iterable[str | os.PathLike]) -> list[Article]:
+def read_corpora(paths: Iterable[str | os.PathLike], schema: Schema = NEWS) -> list[Article]:
     """Read several files; problems of all of them are reported together, article ids unique across them."""
     articles, problems, seen = [], [], {}
     for path in paths:
         try:
-            for art in read_corpus(path):
+            for art in read_corpus(path, schema):
                 if art.id in seen:
                     problems.append(f"{path}:0: article {art.id}: id also used in {seen[art.id]}")
                 seen.setdefault(art.id, str(path))

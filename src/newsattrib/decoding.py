@@ -19,7 +19,7 @@ import re
 
 import numpy as np
 
-from .corpus import CHAIN_MEMBER_LABELS
+from .schema import NEWS, Schema
 from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 from .tokenizer import tags_to_spans, word_span_of
 
@@ -141,14 +141,15 @@ def name_key(text: str) -> str:
     return last[-1].casefold()[:NAME_STEM] if last else ""
 
 
-def drop_silent_speakers(record: dict, text: str) -> dict:
-    """Remove SPEAKER mentions of persons who are in no chain (ANNOTATION.md: a SPEAKER is a source),
-    and renumber entity ids; a mention counts as the person of a chain member with the same name key."""
+def drop_silent_speakers(record: dict, text: str, person: str) -> dict:
+    """Remove mentions of type ``person`` (SPEAKER) of persons who are in no chain (ANNOTATION.md: a
+    SPEAKER is a source), and renumber entity ids; a mention counts as the person of a chain member
+    with the same name key."""
     ents = {e["id"]: e for e in record["entities"]}
     sources = {name_key(text[ents[m]["start"]:ents[m]["end"]]) for a in record["attributions"] for m in a["chain"]
-               if ents[m]["label"] == "SPEAKER"}
+               if ents[m]["label"] == person}
     kept = [e for e in record["entities"]
-            if e["label"] != "SPEAKER" or name_key(text[e["start"]:e["end"]]) in sources]
+            if e["label"] != person or name_key(text[e["start"]:e["end"]]) in sources]
     ids = {e["id"]: f"e{i + 1}" for i, e in enumerate(kept)}
     record["entities"] = [{**e, "id": ids[e["id"]]} for e in kept]
     for a in record["attributions"]:
@@ -156,17 +157,18 @@ def drop_silent_speakers(record: dict, text: str) -> dict:
     return record
 
 
-def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool) -> tuple[str, list[int]]:
+def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool,
+                 schema: Schema = NEWS) -> tuple[str, list[int]]:
     """Class and mention indices (outermost first, origin last) for one claim.
 
     ``role_probs`` is ``[n_mentions, n_roles]``; roles are ``none, origin, relay1, ...``.
     """
     n = role_probs.shape[0]
-    if label == "UNATTRIBUTED" or n == 0:
-        return "UNATTRIBUTED", []
+    if label == schema.unattributed or n == 0:
+        return schema.unattributed, []
     origin = int(role_probs[:, roles.index("origin")].argmax())
     relays: list[int] = []
-    if label == "RELAYED":
+    if label == schema.relayed:
         for k, role in enumerate(roles[2:]):
             free = [m for m in range(n) if m != origin and m not in relays]
             if not free:
@@ -176,18 +178,19 @@ def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: b
                 break
             relays.append(m)
         if not relays:
-            label = "DIRECT" if quoted else "INDIRECT"
+            label = schema.chain_class(1, quoted)
     return label, relays + [origin]
 
 
 def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.ndarray, entity_tags: list[str],
                    claim_probs: np.ndarray | None = None, claim_tags: list[str] | None = None,
-                   link_probs=None, roles: list[str] | None = None, decoding: dict | None = None) -> dict:
+                   link_probs=None, roles: list[str] | None = None, decoding: dict | None = None,
+                   schema: Schema = NEWS) -> dict:
     """Entities, and when the claim head ran, attributions.
 
     ``link_probs(claims, mentions)`` gives for each claim the indices of the mentions it scored and their
     ``[n, n_roles]`` probabilities; mentions it did not score are not in that claim's chain. ``decoding``
-    switches the article-level rules (``DEFAULT_DECODING``).
+    switches the article-level rules (``DEFAULT_DECODING``); ``schema`` names the source types and classes.
     """
     decoding = {**DEFAULT_DECODING, **(decoding or {})}
 
@@ -207,19 +210,19 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
             claims = split_at_paragraphs(text, words, claims, starts)
         if decoding["quote_regions"]:
             claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags, starts)
-        mentions = [e for e in entities if e["label"] in CHAIN_MEMBER_LABELS]
+        mentions = [e for e in entities if e["label"] in schema.sources]
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
         scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
             if claims and mentions else [none] * len(claims)
         for i, (s, e, lab, score) in enumerate(claims):
             start, end = char_span(s, e)
             candidates, probs = scored[i]
-            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end))
+            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema)
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
                                            "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})
-        if decoding["speakers_need_chain"]:
-            record = drop_silent_speakers(record, text)
+        if decoding["speakers_need_chain"] and schema.person:
+            record = drop_silent_speakers(record, text, schema.person)
     for e in record["entities"]:
         del e["_words"]
     return record

@@ -13,8 +13,9 @@ from seqeval.metrics import classification_report
 from seqeval.scheme import IOB2
 
 from . import breakdown as bd
-from .corpus import ENTITY_LABELS, Article, CHAIN_LABELS
+from .corpus import Article
 from .fileio import atomic_write_text
+from .schema import NEWS, Schema
 from .tokenizer import spans_to_tags, tags_to_spans, word_span_of, words_of
 
 ALL = "all"
@@ -75,10 +76,11 @@ def chain_counts(gold: Article, pred: dict) -> Counter:
     return c
 
 
-def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True) -> dict:
-    """The report: entities (and claims and chains) per language and for all articles.
+def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True, schema: Schema = NEWS) -> dict:
+    """The report: entities (and claims and chains) per language and for all articles, per type of ``schema``.
 
-    ``breakdown`` holds, for entities and claims, per language and type, the error categories of
+    ``types`` names the entity types (and claim classes) scored, so every reader of a report (tables,
+    plots, comparisons) lists the same types. ``breakdown`` holds, for entities and claims, per language and type, the error categories of
     ``newsattrib.breakdown`` (each gold span in exactly one; spurious predictions counted once).
     """
     by_id = {p["id"]: p for p in pred}
@@ -108,13 +110,14 @@ def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True) ->
                 seqs[lang]["claim_pred"].append(p_cl)
                 counts[lang] += c
                 bd.add(errors["claims"][lang], cl_errors)
-    report = {"articles": {lang: len(s["entity_gold"]) for lang, s in seqs.items()}, "entities": {}}
+    types = {"entities": list(schema.entities), **({"claims": list(schema.chain_classes)} if with_claims else {})}
+    report = {"types": types, "articles": {lang: len(s["entity_gold"]) for lang, s in seqs.items()}, "entities": {}}
     for lang, s in seqs.items():
-        report["entities"][lang] = seqeval_scores(s["entity_gold"], s["entity_pred"], ENTITY_LABELS)
+        report["entities"][lang] = seqeval_scores(s["entity_gold"], s["entity_pred"], schema.entities)
     if with_claims:
         report["claims"], report["chains"] = {}, {}
         for lang, s in seqs.items():
-            report["claims"][lang] = seqeval_scores(s["claim_gold"], s["claim_pred"], CHAIN_LABELS)
+            report["claims"][lang] = seqeval_scores(s["claim_gold"], s["claim_pred"], schema.chain_classes)
             c = counts[lang]
             m = c["matched"]
             report["chains"][lang] = {
@@ -123,13 +126,19 @@ def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True) ->
                 "exact_match": c["exact"] / m if m else 0.0,
                 "links": _prf_counts(c["link_tp"], c["link_pred"], c["link_gold"]),
             }
-    report["breakdown"] = {kind: {lang: bd.as_report(errors[kind][lang], types) for lang in seqs}
-                           for kind, types in (("entities", ENTITY_LABELS), ("claims", CHAIN_LABELS))
-                           if kind in errors or kind == "entities"}
-    labels = ["O", *ENTITY_LABELS]
+    report["breakdown"] = {kind: {lang: bd.as_report(errors[kind][lang], kind_types) for lang in seqs}
+                           for kind, kind_types in types.items()}
+    labels = ["O", *schema.entities]
     report["entity_word_confusion"] = {"labels": labels,
                                        "matrix": [[confusion[(g, p)] for p in labels] for g in labels]}
     return report
+
+
+def report_types(report: dict) -> dict[str, list[str]]:
+    """``{"entities": [...], "claims": [...]}``: the types a report scored (reports written before it
+    said so scored ANNOTATION.md's)."""
+    return report.get("types") or {"entities": list(NEWS.entities),
+                                    **({"claims": list(NEWS.chain_classes)} if "claims" in report else {})}
 
 
 def headline(report: dict) -> dict:
@@ -156,9 +165,10 @@ def format_table(report: dict, title: str = "") -> str:
             lines.append(f"  {t:<14}" + "".join(f"{scores[l][t]['f1']:>9.3f}" for l in langs)
                          + f"{scores[ALL][t]['support']:>9}")
 
-    block("entities", report["entities"], ENTITY_LABELS)
+    types = report_types(report)
+    block("entities", report["entities"], types["entities"])
     if "claims" in report:
-        block("claims", report["claims"], CHAIN_LABELS)
+        block("claims", report["claims"], types["claims"])
         ch = report["chains"]
         lines.append("chains (on claims matching gold exactly)")
         lines.append(f"  {'metric':<14}" + "".join(f"{l:>9}" for l in langs))
@@ -169,9 +179,9 @@ def format_table(report: dict, title: str = "") -> str:
                           ("link F1", lambda c: f"{c['links']['f1']:.3f}"),
                           ("exact chain", lambda c: f"{c['exact_match']:.3f}")):
             lines.append(f"  {name:<14}" + "".join(f"{get(ch[l]):>9}" for l in langs))
-    for kind, types in (("entities", ENTITY_LABELS), ("claims", CHAIN_LABELS)):
+    for kind, kind_types in types.items():
         if kind in report.get("breakdown", {}):
-            lines += bd.format_breakdown(report["breakdown"][kind], langs, types, kind, ALL)
+            lines += bd.format_breakdown(report["breakdown"][kind], langs, kind_types, kind, ALL)
     return "\n".join(l for l in lines if l is not None)
 
 
@@ -191,7 +201,7 @@ def _plot(report: dict, out_dir: Path, name: str) -> None:
     import matplotlib.pyplot as plt
     import numpy as np
 
-    groups = [("entities", ENTITY_LABELS)] + ([("claims", CHAIN_LABELS)] if "claims" in report else [])
+    groups = list(report_types(report).items())
     fig, axes = plt.subplots(1, len(groups), figsize=(6.5 * len(groups), 4), squeeze=False)
     langs = sorted(report["entities"])
     for ax, (key, types) in zip(axes[0], groups):

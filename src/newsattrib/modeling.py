@@ -18,7 +18,8 @@ from transformers import AutoConfig, AutoModel
 from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
-from .tokenizer import CLAIM_TAGS, ENTITY_TAGS, N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
+from .schema import NEWS, Schema
+from .tokenizer import N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
 INFERENCE_WINDOWS = 8
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
@@ -32,8 +33,11 @@ class ModelConfig:
     task: str = "joint"
     # languages of the training articles; folders saved before this field were trained on en, ru, uk
     languages: list[str] = field(default_factory=lambda: ["en", "ru", "uk"])
-    entity_tags: list[str] = field(default_factory=lambda: list(ENTITY_TAGS))
-    claim_tags: list[str] = field(default_factory=lambda: list(CLAIM_TAGS))
+    # the label schema (schema.Schema as a dict; folders saved before it have ANNOTATION.md's) and the
+    # tag lists it implies, one per head: the ids the heads output, like id2label
+    schema: dict = field(default_factory=NEWS.to_dict)
+    entity_tags: list[str] = field(default_factory=lambda: NEWS.entity_tags)
+    claim_tags: list[str] = field(default_factory=lambda: NEWS.claim_tags)
     roles: list[str] = field(default_factory=lambda: list(ROLES))
     link_hidden: int = 256
     dropout: float = 0.1
@@ -47,6 +51,10 @@ class ModelConfig:
     @property
     def heads(self) -> tuple[str, ...]:
         return TASK_HEADS[self.task]
+
+    @property
+    def label_schema(self) -> Schema:
+        return Schema.from_dict(self.schema)
 
 
 def span_means(states: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
@@ -205,7 +213,15 @@ def load_config(folder: str | Path) -> ModelConfig:
         problem = _config_problem(key, value)
         if problem:
             raise NewsAttribError(f"{path}: {key!r} {problem}, got {json.dumps(value)[:80]}")
-    return ModelConfig(**raw)
+    config = ModelConfig(**raw)
+    try:
+        schema = config.label_schema
+    except (TypeError, ValueError) as exc:
+        raise NewsAttribError(f"{path}: 'schema' is not a valid label schema ({exc})") from None
+    for key, tags in (("entity_tags", schema.entity_tags), ("claim_tags", schema.claim_tags)):
+        if getattr(config, key) != tags:
+            raise NewsAttribError(f"{path}: {key!r} {getattr(config, key)} disagree with the schema's {tags}")
+    return config
 
 
 def _config_problem(key: str, value) -> str | None:
@@ -231,6 +247,7 @@ def _config_problem(key: str, value) -> str | None:
         "max_length": (lambda v: whole(v, 3), "must be a whole number of 3 or more"),
         "stride": (lambda v: whole(v, 0), "must be a whole number of 0 or more"),
         "decoding": (lambda v: isinstance(v, dict), "must be an object"),
+        "schema": (lambda v: isinstance(v, dict), "must be an object"),
         "split_words": (lambda v: isinstance(v, bool), "must be true or false"),
     }
     ok, problem = checks.get(key, (lambda v: True, ""))
@@ -251,11 +268,14 @@ def encoder_config(d: dict):
     return AutoConfig.for_model(d.pop("model_type"), **d)
 
 
-def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = False, **kwargs) -> NewsAttribModel:
-    """A fresh model around a pretrained encoder (a local folder or a hub id), from safetensors only
-    unless ``allow_pickle`` is given; remote code is never run."""
+def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = False, schema: Schema = NEWS,
+                **kwargs) -> NewsAttribModel:
+    """A fresh model around a pretrained encoder (a local folder or a hub id) with heads for ``schema``'s
+    labels, from safetensors only unless ``allow_pickle`` is given; remote code is never run."""
     encoder = AutoModel.from_pretrained(encoder_path, use_safetensors=not allow_pickle, trust_remote_code=False)
-    cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, **{"split_words": True, **kwargs})
+    cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, schema=schema.to_dict(),
+                      entity_tags=schema.entity_tags, claim_tags=schema.claim_tags,
+                      **{"split_words": True, **kwargs})
     return NewsAttribModel(cfg, encoder)
 
 

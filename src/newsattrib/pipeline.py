@@ -28,6 +28,7 @@ class Pipeline:
         self.tokenizer = tokenizer
         self.batch_size = batch_size
         self.decoding = {**model.spec.decoding, **(decoding or {})}  # the saved rules, overridden if asked
+        self.schema = model.spec.label_schema
         cfg = model.spec
         self.collator = ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                         cfg.max_length, cfg.stride)
@@ -100,7 +101,7 @@ class Pipeline:
                 states, ent, claim, f = results[i]
                 rec = decode_article(art.text, words, ent, cfg.entity_tags, claim, cfg.claim_tags,
                                      lambda c, m, s=states, f=f: self._link_probs(s, f, c, m), cfg.roles,
-                                     self.decoding)
+                                     self.decoding, self.schema)
             out.append({"id": art.id, "lang": art.lang, **rec})
         return out
 

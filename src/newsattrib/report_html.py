@@ -8,13 +8,14 @@ no fonts or network), so the page can be mailed or opened offline.
 from __future__ import annotations
 
 import html
+import itertools
 import json
 from collections import Counter
 from pathlib import Path
 
 from . import breakdown as bd
-from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article
-from .evaluation import ALL
+from .corpus import Article
+from .evaluation import ALL, report_types
 from .fileio import atomic_write_text
 from .tokenizer import word_span_of, words_of
 
@@ -24,7 +25,7 @@ SHOWN = {"exact": "exact", "class_wrong": "wrong type", "ends_early_late": "ends
 KINDS = [f"{p}:{c}" for p in ("ent", "claim") for c in bd.CATEGORIES if c != "exact"] + ["chain:wrong"]
 KIND_NAMES = {**{f"ent:{c}": f"entities: {SHOWN[c]}" for c in bd.CATEGORIES},
               **{f"claim:{c}": f"claims: {SHOWN[c]}" for c in bd.CATEGORIES}, "chain:wrong": "chains: differ"}
-COLOURS = {"SPEAKER": "#ffd6a5", "ORG": "#bde0fe", "PROGRAM": "#caffbf", "QUANTITY": "#e4c1f9"}
+PALETTE = ("#ffd6a5", "#bde0fe", "#caffbf", "#e4c1f9", "#ffadad", "#fdffb6", "#9bf6ff", "#d8d8d8")  # by type order
 
 
 def categorised(text: str, gold: list[tuple[int, int, str]], pred: list[tuple[int, int, str]]):
@@ -168,7 +169,8 @@ def claim_rows(text: str, ents: dict, claims: dict, cats: dict) -> tuple[list[st
 def summary_html(report: dict, kind_articles: Counter) -> str:
     """The error categories of ``evaluation``'s breakdown: per language (all types), then per type."""
     parts = []
-    for kind, prefix, types in (("entities", "ent", ENTITY_LABELS), ("claims", "claim", CHAIN_LABELS)):
+    for kind, types in report_types(report).items():
+        prefix = {"entities": "ent", "claims": "claim"}[kind]
         bdk = report.get("breakdown", {}).get(kind)
         if not bdk:
             continue
@@ -209,8 +211,9 @@ def page(gold: list[Article], pred: list[dict], report: dict, title: str, source
                    f"chain exact {report['chains'][ALL]['exact_match']:.3f}"]
     kind_opts = "".join(f'<option value="{k}">{_e(KIND_NAMES[k])} ({kind_articles[k]})</option>' for k in KINDS)
     lang_opts = "".join(f'<option value="{_e(lang)}">{_e(lang)}</option>' for lang in langs)
-    legend = "".join(f'<span class="chip t-{t}">{t}</span> ' for t in ENTITY_LABELS)
-    colours = "".join(f".t-{t},mark.ent.t-{t}{{background:{c}}}" for t, c in COLOURS.items())
+    legend = "".join(f'<span class="chip t-{t}">{t}</span> ' for t in report_types(report)["entities"])
+    colours = "".join(f".t-{t},mark.ent.t-{t}{{background:{c}}}"
+                      for t, c in zip(report_types(report)["entities"], itertools.cycle(PALETTE)))
     return f"""<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
 <title>{_e(title)}</title><style>{CSS}{colours}</style></head>

@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 
-from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article
+from .corpus import Article
+from .schema import NEWS, Schema
 from .textunits import quotation_regions
 
 # forms of real news, recognised on the text (a heuristic count for the data card, not a label)
@@ -21,7 +22,7 @@ def _quantiles(values: list[int]) -> str:
     return "/".join(str(v[int(q * (len(v) - 1))]) for q in (0.5, 0.9)) + f"/{v[-1]}"
 
 
-def corpus_stats(articles: list[Article]) -> dict:
+def corpus_stats(articles: list[Article], schema: Schema = NEWS) -> dict:
     """Per language and overall: articles, words, mentions and distinct names per label, claims per class."""
     groups = defaultdict(list)
     for a in articles:
@@ -49,11 +50,11 @@ def corpus_stats(articles: list[Article]) -> dict:
                       for name, pat in FORMS.items()},
             "articles": len(arts), "words_min": min(words), "words_max": max(words),
             "words_mean": round(sum(words) / len(words), 1),
-            "mentions": {l: mentions[l] for l in ENTITY_LABELS},
-            "distinct": {l: len(names[l]) for l in ENTITY_LABELS},
+            "mentions": {l: mentions[l] for l in schema.entities},
+            "distinct": {l: len(names[l]) for l in schema.entities},
             "claims": n_claims,
-            "classes": {c: classes[c] for c in CHAIN_LABELS},
-            "class_share": {c: round(classes[c] / n_claims, 3) if n_claims else 0.0 for c in CHAIN_LABELS},
+            "classes": {c: classes[c] for c in schema.chain_classes},
+            "class_share": {c: round(classes[c] / n_claims, 3) if n_claims else 0.0 for c in schema.chain_classes},
         }
     return out
 
@@ -62,11 +63,12 @@ def format_stats(stats: dict) -> str:
     langs = sorted(k for k in stats if k != "all") + ["all"]
     rows = [("articles", lambda s: s["articles"]),
             ("words min/mean/max", lambda s: f"{s['words_min']}/{s['words_mean']:.0f}/{s['words_max']}")]
+    first = stats["all"]
     rows += [(f"{l} mentions (distinct)", lambda s, l=l: f"{s['mentions'][l]} ({s['distinct'][l]})")
-             for l in ENTITY_LABELS]
+             for l in first["mentions"]]
     rows += [("words median", lambda s: s["words_median"])]
     rows += [("claims", lambda s: s["claims"])]
-    rows += [(c, lambda s, c=c: f"{s['classes'][c]} ({100 * s['class_share'][c]:.0f}%)") for c in CHAIN_LABELS]
+    rows += [(c, lambda s, c=c: f"{s['classes'][c]} ({100 * s['class_share'][c]:.0f}%)") for c in first["classes"]]
     rows += [
              ("claim words median/p90/max", lambda s: s["claim_words_median_p90_max"]),
              ("claims of 60+ words", lambda s: s["claims_60_words"]),

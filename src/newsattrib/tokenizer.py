@@ -13,21 +13,13 @@ import functools
 import re
 from dataclasses import dataclass
 
-from .corpus import CHAIN_LABELS, ENTITY_LABELS, Article
+from .corpus import Article
+from .schema import NEWS, Schema
 
 # combining marks, variation selectors, joiners and emoji modifiers stay with the character before them
 MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\u200d" \
         "\U0001f3fb-\U0001f3ff"
 WORD_RE = re.compile(rf"[\w{MARKS}]+|[^\w\s][{MARKS}]*")
-
-
-def bio_tags(types: tuple[str, ...]) -> list[str]:
-    """``O`` then ``B-T``/``I-T`` for each type: the tag vocabulary of one head."""
-    return ["O"] + [f"{p}-{t}" for t in types for p in ("B", "I")]
-
-
-ENTITY_TAGS = bio_tags(ENTITY_LABELS)
-CLAIM_TAGS = bio_tags(CHAIN_LABELS)
 
 
 def words_of(text: str) -> list[tuple[int, int]]:
@@ -223,8 +215,10 @@ def chain_roles(chain_positions: list[int], n_mentions: int) -> list[int]:
     return roles
 
 
-def featurize(article: Article, tokenizer, with_labels: bool = True, split_words: bool = True) -> dict:
-    """Model features of one article (all lists, ready for ``datasets``): tokens, words, tags, links."""
+def featurize(article: Article, tokenizer, with_labels: bool = True, split_words: bool = True,
+              schema: Schema = NEWS) -> dict:
+    """Model features of one article (all lists, ready for ``datasets``): tokens, words, tags (ids in
+    ``schema``'s tag lists), links (between claims and mentions of the schema's source types)."""
     enc = encode_article(tokenizer, article.text, split_words)
     feats = {
         "id": article.id, "input_ids": enc.input_ids, "word_token": enc.word_token,
@@ -233,9 +227,11 @@ def featurize(article: Article, tokenizer, with_labels: bool = True, split_words
     if not with_labels:
         return feats
     ent_tags, claim_tags = article_tags(article, enc.word_spans)
-    feats["entity_tags"] = [ENTITY_TAGS.index(t) for t in ent_tags]
-    feats["claim_tags"] = [CLAIM_TAGS.index(t) for t in claim_tags]
-    mentions = [e for e in article.entities if e.label in ("SPEAKER", "ORG")]
+    entity_ids = {t: i for i, t in enumerate(schema.entity_tags)}
+    claim_ids = {t: i for i, t in enumerate(schema.claim_tags)}
+    feats["entity_tags"] = [entity_ids[t] for t in ent_tags]
+    feats["claim_tags"] = [claim_ids[t] for t in claim_tags]
+    mentions = [e for e in article.entities if e.label in schema.sources]
     mention_words = [word_span_of(enc.word_spans, e.start, e.end) for e in mentions]
     index = {e.id: i for i, e in enumerate(mentions)}
     claims, roles = [], []

@@ -22,7 +22,7 @@ from .evaluation import evaluate, format_table, write_report
 from .fileio import atomic_write_text, read_json_file
 from .modeling import CONFIG_NAME, ModelConfig, build_model
 from .pipeline import Pipeline, load, load_tokenizer
-from .tokenizer import CLAIM_TAGS, ENTITY_TAGS
+from .schema import Schema
 from .trainer import NewsAttribTrainer, SaveOnInterrupt, make_optimizer, to_dataset
 
 PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
@@ -105,12 +105,13 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     val_files = corpus_files(cfg.data, "validation")
     if args.process_index == 0:
         record_run(out, cfg, train_files + val_files + corpus_files(cfg.data, "test"))
-    train_articles = read_corpora(train_files) + generated_articles(cfg)
-    val_articles = read_corpora(val_files)
+    schema = config_schema(cfg)
+    train_articles = read_corpora(train_files, schema) + generated_articles(cfg, schema)
+    val_articles = read_corpora(val_files, schema)
 
     path = encoder_path(cfg.model)
     tokenizer = load_tokenizer(path)
-    model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle,
+    model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle, schema=schema,
                         link_hidden=cfg.task.link_hidden, dropout=cfg.task.dropout,
                         loss_weights=dict(cfg.task.loss_weights), decoding=dict(cfg.task.get("decoding") or {}),
                         max_length=cfg.model.max_length,
@@ -127,7 +128,8 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
                                fused=args.device.type == "cuda")
     interrupt = SaveOnInterrupt()
     # data.augment: articles augmented anew each epoch (p=0: exactly to_dataset's features)
-    train_data, augment_callbacks = training_dataset(train_articles, tokenizer, cfg.data.get("augment"), cfg.seed)
+    train_data, augment_callbacks = training_dataset(train_articles, tokenizer, cfg.data.get("augment"), cfg.seed,
+                                                     schema)
     trainer = NewsAttribTrainer(
         model=model, args=args, train_dataset=train_data,
         data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
@@ -149,12 +151,23 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     return score(load(final, device=args.device), cfg, out)
 
 
-def generated_articles(cfg: DictConfig) -> list[Article]:
+def config_schema(cfg: DictConfig) -> Schema:
+    """The ``schema`` group of the config: the labels the corpus may hold and the model will predict."""
+    try:
+        return Schema.from_dict(OmegaConf.to_container(cfg.schema, resolve=True))
+    except (TypeError, ValueError) as exc:
+        raise NewsAttribError(f"schema: {exc}") from None
+
+
+def generated_articles(cfg: DictConfig, schema: Schema) -> list[Article]:
     n = cfg.data.get("generated") or 0
     if not isinstance(n, int) or n < 0:
         raise NewsAttribError(f"data.generated must be a number of articles (0 or more), got {n!r}")
     if not n:
         return []
+    if schema != Schema():
+        raise NewsAttribError("data.generated writes articles with ANNOTATION.md's labels, not those of this "
+                              "schema; set data.generated=0")
     from .generator import generate
     return generate(n, seed=cfg.data.generated_seed)
 
@@ -164,14 +177,10 @@ def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = Fals
 
     Every corpus is scored under its own name (see ``eval_targets``); each report names its files."""
     targets = eval_targets(cfg)
-    spec = pipe.model.spec
-    if set(spec.entity_tags) != set(ENTITY_TAGS) or set(spec.claim_tags) != set(CLAIM_TAGS):
-        raise NewsAttribError(f"the checkpoint's labels {spec.entity_tags + spec.claim_tags} are not the corpus "
-                              f"labels {ENTITY_TAGS + CLAIM_TAGS}; its scores would be misaligned")
-    with_claims = "claim" in spec.heads
+    with_claims = "claim" in pipe.model.spec.heads
     reports = {}
     for name, files in targets.items():
-        gold = read_corpora(files)
+        gold = read_corpora(files, pipe.schema)  # labels the model does not know are errors here, not misaligned scores
         systems = {"model": pipe.predict_articles(gold, progress=True)}
         if rule_baseline and with_claims:
             from .rules import predict_rules
@@ -180,7 +189,7 @@ def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = Fals
         for system, pred in systems.items():
             key = f"{name}_{system}" if system != "model" else name
             report = {"name": key, "system": system, "files": [str(f) for f in files],
-                      **evaluate(gold, pred, with_claims=with_claims)}
+                      **evaluate(gold, pred, with_claims=with_claims, schema=pipe.schema)}
             write_report(report, out / "reports", key)
             print(format_table(report, f"{key}: {', '.join(str(f) for f in files)}"))
             reports[key] = report

@@ -12,12 +12,13 @@ from transformers import Trainer, TrainerCallback
 from .corpus import Article
 from .evaluation import evaluate, headline
 from .pipeline import Pipeline
+from .schema import NEWS, Schema
 from .tokenizer import featurize
 
 
-def to_dataset(articles: list[Article], tokenizer) -> Dataset:
+def to_dataset(articles: list[Article], tokenizer, schema: Schema = NEWS) -> Dataset:
     """Model features of each article, one row an article (see ``tokenizer.featurize``)."""
-    return Dataset.from_list([featurize(a, tokenizer) for a in articles])
+    return Dataset.from_list([featurize(a, tokenizer, schema=schema) for a in articles])
 
 
 def make_optimizer(model, lr: float, head_lr: float, weight_decay: float, fused: bool = False) -> torch.optim.AdamW:
@@ -51,7 +52,7 @@ class NewsAttribTrainer(Trainer):
         articles: list[Article] = eval_dataset if eval_dataset is not None else self.eval_dataset
         pipe = Pipeline(model, self.processing_class, batch_size=self.args.per_device_eval_batch_size)
         report = evaluate(articles, pipe.predict_articles(articles),
-                          with_claims="claim" in model.spec.heads)
+                          with_claims="claim" in model.spec.heads, schema=pipe.schema)
         model.train(was_training)
         metrics = {f"{metric_key_prefix}_{k}": v for k, v in headline(report).items()}
         metrics[f"{metric_key_prefix}_runtime"] = round(time.time() - start, 2)
