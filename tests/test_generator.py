@@ -7,8 +7,8 @@ import re
 import pytest
 
 from newsattrib.corpus import CHAIN_LABELS, ENTITY_LABELS, parse_record
-from newsattrib.generator import (FIRST_NAMES, SURNAMES, Named, Person, _Builder, _Cast, _feminine_surname, _fill,
-                                  _Sentence, generate)
+from newsattrib.generator import Builder, Cast, Named, Person, Sentence, feminine_surname, fill, generate
+from newsattrib.generator.tables import gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +84,9 @@ def test_entity_spans_hold_the_names_without_articles_or_quotes(articles):
 
 def _genitives(lang: str) -> set[str]:
     out = set()
-    for gender, firsts in FIRST_NAMES[lang].items():
-        for last in SURNAMES[lang]:
-            last = _feminine_surname(last, lang) if gender == "f" else last
+    for gender, firsts in gazetteer(lang)["first_names"].items():
+        for last in gazetteer(lang)["surnames"]:
+            last = feminine_surname(last, lang) if gender == "f" else last
             for first in firsts:
                 person = Person(first, last, gender, lang)
                 out |= {person.name("gen"), person.name("gen", full=False)}
@@ -127,11 +127,11 @@ def test_case_forms_of_names():
 def test_spans_and_chain_placed_by_construction():
     speaker = Person("Андрій", "Шевченко", "m", "uk")
     body, outlet = Named("Міністерство* оборони"), Named("Укрінформ", frame="агентство* {}", bare_nom=True)
-    cast = _Cast([speaker], {speaker: ("речник* {org}", body)}, [body], [outlet, outlet], None, [])
-    b = _Builder("uk", ("«", "»"))
-    sentence = _Sentence(random.Random(1), "uk", cast, {"P": speaker, "O": body, "A": outlet, "B": outlet})
+    cast = Cast([speaker], {speaker: ("речник* {org}", body)}, [body], [outlet, outlet], None, [])
+    b = Builder("uk", ("«", "»"))
+    sentence = Sentence(random.Random(1), "uk", cast, {"P": speaker, "O": body, "A": outlet, "B": outlet})
     b.capitalize = True
-    _fill(b, "Як передає {A}, {P} {сказав@P}: «{Q}». «{Q2}», — {додав@P} {P.he}.", sentence)
+    fill(b, "Як передає {A}, {P} {сказав@P}: «{Q}». «{Q2}», — {додав@P} {P.he}.", sentence)
     b.attribute(sentence.claims, [sentence.ids[k] for k in "AP"], quoted=True)
     text, spans = b.text, {e.id: (b.text[e.start:e.end], e.label) for e in b.entities}
     assert text.startswith("Як передає Укрінформ, ") and text.endswith("», — додав він.")
