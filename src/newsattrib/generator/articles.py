@@ -6,12 +6,12 @@ import re
 from functools import lru_cache
 
 from ..corpus import Article
+from ..textunits import sentences
 from .builder import SLOT, Builder, Sentence, fill
 from .cast import Cast
 from .tables import gazetteer, shared, templates
 
 SOURCE = "newsattrib-generator"
-_SENTENCE_END = re.compile(r"[.!?…][\"»“”]?(?=\s|$)")
 _WORD = re.compile(r"\w+")
 
 
@@ -53,12 +53,12 @@ def _compose(rng: random.Random, lang: str) -> Builder:
         _sentence(b, cast, rng, "HEADLINE")
         b.put("\n\n")
     target_sentences, target_words, kinds = rng.randint(3, 8), rng.randint(80, 160), list(shared()["kind_weights"])
-    sentences = 0
-    while sentences < 8 and (sentences < target_sentences or len(_WORD.findall(b.text)) < target_words):
-        if sentences:
+    written = 0
+    while written < 8 and (written < target_sentences or len(_WORD.findall(b.text)) < target_words):
+        if written:
             b.put(rng.choice(("\n\n", " ", " ")))
         _sentence(b, cast, rng, rng.choices(kinds, weights=list(shared()["kind_weights"].values()))[0])
-        sentences = len(_SENTENCE_END.findall(b.text))
+        written = len(sentences(b.text))
     return b
 
 
@@ -67,7 +67,7 @@ def _article(k: int, lang: str, seed: int) -> Article:
     while True:  # redraw the rare article that ends up too short or with too many sentences
         b = _compose(rng, lang)
         text = b.text
-        if 80 <= len(_WORD.findall(text)) <= 300 and 3 <= len(_SENTENCE_END.findall(text)) <= 8:
+        if 80 <= len(_WORD.findall(text)) <= 300 and 3 <= len(sentences(text)) <= 8:
             return Article(f"gen-{lang}-{k:05d}", lang, text, b.entities, b.attributions,
                            {"source": SOURCE, "seed": seed})
 
