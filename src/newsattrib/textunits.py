@@ -1,4 +1,4 @@
-"""Text units every part of newsattrib agrees on: words, paragraphs and quotation regions.
+"""Text units every part of newsattrib agrees on: words, sentences, paragraphs and quotation regions.
 
 Scores are computed on *words* (``\\w+`` runs and single punctuation marks) so tokenizers compare
 on equal units. A *quotation region* runs from an opening mark to the mark that closes it, over
@@ -174,15 +174,7 @@ def quote_claims(text: str, quote: Quote, pieces: list[tuple[int, int]]) -> list
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Character spans of paragraphs (separated by blank lines), whitespace trimmed."""
     cuts = [0] + [x for m in PARAGRAPH_BREAK.finditer(text) for x in (m.start(), m.end())] + [len(text)]
-    out = []
-    for start, end in zip(cuts[::2], cuts[1::2]):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            out.append((start, end))
-    return out
+    return [span for span in (_trim(text, a, b) for a, b in zip(cuts[::2], cuts[1::2])) if span[0] < span[1]]
 
 
 # --- sentences ------------------------------------------------------------------------------
