@@ -14,7 +14,7 @@ import re
 import sys
 from pathlib import Path
 
-from newsattrib.corpus import chain_label_agrees
+from newsattrib.schema import NEWS
 from newsattrib.textunits import (opens_quote, punctuation_inside_marks, quotation_regions, quote_claim_span,
                                  quote_claims)
 
@@ -75,7 +75,7 @@ def normalise(lite: dict, platforms: re.Pattern) -> list[str]:
     dropped = {id(a) for _, rest in kept for a in rest}
     lite["attributions"] = [a for a in lite.get("attributions", []) if id(a) not in dropped]
     for a in lite["attributions"]:
-        if not chain_label_agrees(a["label"], len(a["chain"])):
+        if not NEWS.agrees(a["label"], len(a["chain"])):
             raise ValueError(f"claim {a['claim']['text'][:40]!r}: label {a['label']} with {len(a['chain'])} member(s)")
     tagged = {e["text"] for e in lite["entities"]}
     for name in sorted({m.group(1) or m.group() for m in platforms.finditer(text)} - tagged):

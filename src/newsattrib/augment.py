@@ -35,9 +35,10 @@ from transformers import TrainerCallback
 
 from .corpus import Article, _splits_character
 from .errors import NewsAttribError
-from .textunits import PARAGRAPH_BREAK, QUOTE_MARKS, QUOTE_PAIRS, Quote, quotation_regions, quote_claim_span, words_of
 from .schema import NEWS, Schema
-from .tokenizer import SENTENCE_END, featurize
+from .textunits import (PARAGRAPH_BREAK, QUOTE_MARKS, QUOTE_PAIRS, SENTENCE_END, Quote, quotation_regions,
+                        quote_claim_span, words_of)
+from .tokenizer import featurize
 
 PUNCT = re.compile(r"[^\w\s]")
 Edit = tuple[int, int, str]  # replace text[start:end] by the string

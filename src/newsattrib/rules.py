@@ -2,7 +2,8 @@
 
 It reads only the text and the predicted entities and returns a record in the corpus format,
 so ``evaluation`` scores it exactly like the learned model: it is the floor a model must beat.
-The lexicons are written from general knowledge of news style (ANNOTATION.md), not from data.
+The lexicons (``resources/LANG/lexicon.yaml``) are written from general knowledge of news style
+(ANNOTATION.md), not from data; sentences are those of ``textunits.sentences``.
 
 How one sentence is read:
 
@@ -23,91 +24,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-from .corpus import CHAIN_MEMBER_LABELS, Article, span_problems
-from .textunits import QUOTE_OPENERS, is_quoted, quotation_regions, quote_claim_span
+from . import resources
+from .corpus import Article, span_problems
+from .schema import NEWS, Schema
+from .textunits import SENTENCE_END, is_quoted, quotation_regions, quote_claim_span, sentences
 
-# --- lexicons: regular-expression fragments, matched case-insensitively as whole words; a space
-# --- stands for any run of whitespace. A language not listed uses all languages together.
-
-SPEECH = {  # the source speaks: the name before (or right after) the verb is the origin
-    "en": ("said", "says", "say", "told", "tells", "added", "adds", "stressed", "stated", "noted",
-           "announced", "explained", "emphasi[sz]ed", "claimed", "confirmed", "warned", "wrote",
-           "insisted", "declared"),
-    "uk": ("заяв(?:ив|ила|или|ляє|ляють)", "сказа(?:в|ла|ли)", "дода(?:в|ла|ли|є)", "наголо(?:сив|сила|сили|шує)",
-           "зазнач(?:ив|ила|или|ає)", "повідоми(?:в|ла|ли)", "розпові(?:в|ла|ли|дає)", "підкресли(?:в|ла|ли)",
-           "поясни(?:в|ла|ли)", "написа(?:в|ла|ли)", "уточни(?:в|ла|ли)", "запевни(?:в|ла|ли)", "каже", "кажуть"),
-    "ru": ("заяв(?:ил|ила|или|ляет)", "сказа(?:л|ла|ли)", "добав(?:ил|ила|или|ляет)", "подчеркну(?:л|ла|ли)",
-           "отмет(?:ил|ила|или)", "отмечает", "сообщи(?:л|ла|ли)", "рассказа(?:л|ла|ли)", "поясни(?:л|ла|ли)",
-           "написа(?:л|ла|ли)", "уточни(?:л|ла|ли)", "завери(?:л|ла|ли)", "говорит"),
-}
-REPORT = {  # a body or outlet passes it on: an ORG here is an outer hop, a person the origin
-    "en": ("reports", "reported", "is reporting"),
-    "uk": ("передає", "повідомляє", "повідомляють", "повідомляється", "пише", "інформує", "(?:і|й)деться (?:у|в)"),
-    "ru": ("сообщает", "сообщают", "сообщается", "переда[её]т", "пишет", "информирует", "говорится в"),
-}
-ACCORDING = {  # the source follows the cue: "According to X, CLAIM"
-    "en": ("according to", "as reported by"),
-    "uk": ("за (?:(?:його|її|їхніми) )?(?:словами|даними)", "за інформацією"),
-    "ru": ("по (?:(?:его|ее|её|их) )?(?:словам|данным)", "по информации"),
-}
-CITE = {  # "X reports, citing Y": Y is the next hop inwards
-    "en": ("citing", "quoting", "with reference to", "referring to"),
-    "uk": ("(?:з|із) посиланням на", "посилаючись на", "цитуючи"),
-    "ru": ("со ссылкой на", "ссылаясь на", "цитируя"),
-}
-OUTLET = {  # the outlet the origin spoke to: an ORG right after the cue is a hop
-    "en": ("told", "in an interview (?:with|to)", "speaking to", "in (?:a )?comments? to", "on the air of"),
-    "uk": ("(?:в|у) інтерв['’ʼ]?ю", "(?:в|у) ефірі", "(?:в|у) коментарі", "розпові(?:в|ла|ли)", "сказа(?:в|ла|ли)",
-           "заяви(?:в|ла|ли)"),
-    "ru": ("(?:в|во) интервью", "в эфире", "в комментарии", "рассказа(?:л|ла|ли)", "сказа(?:л|ла|ли)",
-           "заяви(?:л|ла|ли)"),
-}
-UNATTRIBUTED = {  # reported content whose source is not named
-    "en": ("it (?:was|has been|is) (?:reported|said|claimed)", "reportedly", "allegedly",
-           "(?:sources?|media) (?:said|say|says|told|reported|report)", "according to (?:media(?: reports)?|sources)"),
-    "uk": ("повідомлял(?:ося|ось)", "стало відомо", "за (?:інформацією|даними) (?:ЗМІ|медіа|джерел)",
-           "джерела (?:повідомили|кажуть|стверджують)", "ЗМІ (?:повідомили|пишуть|повідомляють)"),
-    "ru": ("сообщалось", "стало известно", "по (?:данным|информации) (?:СМИ|источников)",
-           "источники (?:сообщили|сообщают|говорят|утверждают)", "СМИ (?:сообщили|пишут|сообщают)"),
-}
-BACKREF = {  # "This was reported by X": the sentence names the source of the sentence before it
-    "en": (r"(?:this|that) (?:was|has been|is)(?= (?:reported|stated|said|announced|confirmed|claimed)\b)",),
-    "uk": ("про це",),
-    "ru": ("об этом",),
-}
-PRONOUNS = {  # refer back to the nearest earlier person
-    "en": ("he", "she", "they", "him", "her", "them"),
-    "uk": ("він", "вона", "вони", "його", "її"),
-    "ru": ("он", "она", "они", "его", "ее", "её"),
-}
-ROLES = {  # role nouns standing for a source named earlier
-    "en": ("minister", "president", "spokes(?:man|woman|person)", "official", "commander", "ministry", "agency",
-           "department", "report", "statement", "governor", "mayor", "chief", "head"),
-    "uk": ("міністр", "президент", "речни(?:к|ця)", "посадов(?:ець|иця)", "командувач", "командир", "міністерство",
-           "відомство", "очільни(?:к|ця)", "голова", "губернатор", "мер"),
-    "ru": ("министр", "президент", "пресс-секретарь", "представитель", "командующий", "командир", "министерство",
-           "ведомство", "глава", "губернатор", "мэр", "чиновник"),
-}
-COMPLEMENTIZERS = {  # open the content clause after a cue: "said that", "заявив, що"
-    "en": ("that",),
-    "uk": ("що", "нібито"),
-    "ru": ("что", "будто"),
-}
-OUTLET_WORDS = {  # may stand between an outlet cue and the outlet's name: "told the BBC"
-    "en": ("the", "newspaper", "channel", "agency", "outlet", "broadcaster"),
-    "uk": ("агентству", "виданню", "телеканалу", "газеті", "радіо"),
-    "ru": ("агентству", "изданию", "телеканалу", "газете", "радио"),
-}
-ABBREVIATIONS = ("mr", "mrs", "ms", "dr", "st", "gen", "col", "lt", "sgt", "prof", "jr", "sr", "inc", "vs",
-                 "вул", "проф", "ген", "ім", "ул", "им")  # a period after these does not end a sentence
-
-CUE_KINDS = {"unattributed": UNATTRIBUTED, "backref": BACKREF, "according": ACCORDING, "cite": CITE,
-             "outlet": OUTLET, "report": REPORT, "speech": SPEECH}  # earlier kinds win overlaps
+CUE_KINDS = ("unattributed", "backref", "according", "cite", "outlet", "report", "speech")  # earlier kinds
+# win overlaps; each is a lexicon of resources/LANG/lexicon.yaml
 SPEAKING = ("unattributed", "according", "report", "speech")  # cues that introduce a claim
 
 WORD = re.compile(r"\w+")
-SENTENCE_END = re.compile(r"\n|[.!?…]+[\"”»“]*(?=\s)")
-NEXT_CHAR = re.compile(r"\s*(\S)")
 COMMA = re.compile(r",(?!\d)")  # not in 1,200
 SEPARATOR = re.compile(r",(?!\d)|\s[—–]\s")  # ends the clause of "CLAIM, X said" / "CLAIM — заявив X"
 CLAUSE_END = re.compile(r"[,;:(]|\s[—–]\s")
@@ -129,8 +55,9 @@ class _Doc:
     masked: str  # the text with claim quotes blanked, so their words are no cues
     pats: dict[str, re.Pattern]
     entities: list[dict]  # valid entities, any label
-    members: list[dict]  # valid SPEAKER/ORG mentions outside claim quotes
+    members: list[dict]  # valid mentions of the schema's source types (SPEAKER, ORG) outside claim quotes
     quotes: dict[tuple[int, int], tuple[int, int]]  # quote interior -> its claim span
+    person: str | None  # the schema's person type (SPEAKER); other source types are organizations
 
 
 @dataclass
@@ -143,15 +70,16 @@ class _Unit:
     backref: bool = False
 
 
-def predict_rules(article: Article, entities: list[dict]) -> dict:
-    """Attributions found by cue lexicons, quotation marks and the nearest named mention."""
+def predict_rules(article: Article, entities: list[dict], schema: Schema = NEWS) -> dict:
+    """Attributions found by cue lexicons, quotation marks and the nearest named mention; chain members
+    are mentions of ``schema.sources``, persons those of ``schema.person``."""
     text = article.text
     valid = [e for e in entities if isinstance(e, dict) and {"id", "start", "end", "label"} <= e.keys()
              and not span_problems(text, e["start"], e["end"], "entity")]
     quotes = _claim_quotes(text, valid)
     doc = _Doc(text, _mask(text, quotes), _patterns(article.lang), valid,
-               [e for e in valid if e["label"] in CHAIN_MEMBER_LABELS and not _inside(e, quotes)], quotes)
-    units = [_analyse(doc, sent) for sent in _sentences(doc.masked)]
+               [e for e in valid if e["label"] in schema.sources and not _inside(e, quotes)], quotes, schema.person)
+    units = [_analyse(doc, sent) for sent in sentences(doc.masked)]
     _link(doc, units)
     attributions = []
     for unit in units:
@@ -160,26 +88,28 @@ def predict_rules(article: Article, entities: list[dict]) -> dict:
         chain = [str(m["id"]) for m in unit.chain]
         for start, end in unit.claims:
             attributions.append({"id": f"a{len(attributions) + 1}", "claim": {"start": start, "end": end},
-                                 "chain": chain, "label": _label(text, start, end, chain, unit.quoted)})
+                                 "chain": chain,
+                                 "label": schema.chain_class(len(chain), unit.quoted and is_quoted(text, start, end))})
     return {"id": article.id, "lang": article.lang, "text": text, "entities": entities,
             "attributions": attributions}
 
 
 @lru_cache(maxsize=None)
 def _patterns(lang: str) -> dict[str, re.Pattern]:
-    """One compiled alternation per lexicon for ``lang`` (all languages when it is unknown)."""
-    def words(table: dict[str, tuple[str, ...]]) -> str:
-        frags = table[lang] if lang in table else [f for t in table.values() for f in t]
-        return r"(?<!\w)(?:" + "|".join(f.replace(" ", r"\s+") for f in frags) + r")(?!\w)"
-    pats = {kind: re.compile(words(table), re.IGNORECASE) for kind, table in CUE_KINDS.items()}
-    pats["pronoun"] = re.compile(words(PRONOUNS), re.IGNORECASE)
-    pats["role"] = re.compile(words(ROLES), re.IGNORECASE)
-    pats["that"] = re.compile(words(COMPLEMENTIZERS) + r"|:(?=\s)", re.IGNORECASE)
-    pats["outlet_gap"] = re.compile(r"\s*(?:" + words(OUTLET_WORDS) + r"\s+){0,2}", re.IGNORECASE)
+    """One compiled alternation per lexicon for ``lang`` (all languages when it has no lexicon)."""
+    lexicon = resources.lexicon(lang)
+
+    def words(key: str) -> str:
+        return r"(?<!\w)(?:" + "|".join(f.replace(" ", r"\s+") for f in lexicon[key]) + r")(?!\w)"
+    pats = {kind: re.compile(words(kind), re.IGNORECASE) for kind in CUE_KINDS}
+    pats["pronoun"] = re.compile(words("pronouns"), re.IGNORECASE)
+    pats["role"] = re.compile(words("role_nouns"), re.IGNORECASE)
+    pats["that"] = re.compile(words("complementizers") + r"|:(?=\s)", re.IGNORECASE)
+    pats["outlet_gap"] = re.compile(r"\s*(?:" + words("outlet_words") + r"\s+){0,2}", re.IGNORECASE)
     return pats
 
 
-# --- quotes and sentences -------------------------------------------------------------------
+# --- quotes ----------------------------------------------------------------------------------
 
 def _claim_quotes(text: str, entities: list[dict]) -> dict[tuple[int, int], tuple[int, int]]:
     """Outermost quotation regions of three or more words that are not just a name, with their claims."""
@@ -195,38 +125,11 @@ def _mask(text: str, quotes: dict[tuple[int, int], tuple[int, int]]) -> str:
     """Blank quote interiors but keep a final . ! ? so a quote can still end its sentence."""
     out, last = [], 0
     for start, end in sorted(quotes):
-        keep = text[end - 1] if text[end - 1] in ".!?…" else " "
+        keep = text[end - 1] if text[end - 1] in SENTENCE_END else " "
         out += [text[last:start], " " * (end - start - 1), keep]
         last = end
     out.append(text[last:])
     return "".join(out)
-
-
-def _sentences(masked: str) -> list[tuple[int, int]]:
-    """Sentence spans: a line break, or . ! ? … before a capital, digit or quote (not after an initial)."""
-    cuts = [0]
-    for m in SENTENCE_END.finditer(masked):
-        if m.group() == "\n":
-            cuts.append(m.end())
-            continue
-        nxt = NEXT_CHAR.match(masked, m.end())
-        before = re.search(r"(\w+)\W*$", masked[max(0, m.start() - 20):m.start() + 1])
-        if nxt and not (nxt.group(1).isupper() or nxt.group(1).isdigit() or nxt.group(1) in QUOTE_OPENERS):
-            continue
-        if before and (len(before.group(1)) == 1 and before.group(1).isupper()
-                       or before.group(1).lower() in ABBREVIATIONS):
-            continue
-        cuts.append(m.end())
-    cuts.append(len(masked))
-    spans = []
-    for start, end in zip(cuts, cuts[1:]):
-        while start < end and masked[start].isspace():
-            start += 1
-        while end > start and masked[end - 1].isspace():
-            end -= 1
-        if start < end:
-            spans.append((start, end))
-    return spans
 
 
 # --- one sentence ---------------------------------------------------------------------------
@@ -348,7 +251,7 @@ def _chain(doc: _Doc, cues: list[Cue], claims: list[tuple[int, int]], sent: tupl
             continue
         if cue.kind in ("outlet", "cite"):
             (outlets if cue.kind == "outlet" else cited).append(m)
-        elif cue.kind == "speech" or m["label"] == "SPEAKER":
+        elif cue.kind == "speech" or m["label"] == doc.person:
             origins.append(m)
         else:
             outer.append(m)
@@ -379,15 +282,15 @@ def _attach(doc: _Doc, cue: Cue, window: tuple[int, int], free: list[dict]) -> d
     if cue.kind == "outlet":
         m = after[0] if after else None
         gap_ok = m and doc.pats["outlet_gap"].fullmatch(doc.masked, cue.end, m["start"])
-        return m if gap_ok and m["label"] == "ORG" else None
+        return m if gap_ok and m["label"] != doc.person else None
     if cue.kind in ("according", "cite"):
         pron = _pronoun(doc, cue.start, after_end, 4, from_end=False)
-        return _named(after, last=False) or (_resolve(pron, free) if pron else None)
+        return _person_first(after, doc.person, last=False) or (_resolve(pron, free, doc.person) if pron else None)
     source = _source_before(doc, window[0], cue.start, free)
     if source:
         return source[1]
     pron = _pronoun(doc, cue.end, after_end, 2, from_end=False)
-    return _named(after, last=False) or (_resolve(pron, free) if pron else None)
+    return _person_first(after, doc.person, last=False) or (_resolve(pron, free, doc.person) if pron else None)
 
 
 def _source_before(doc: _Doc, lo: int, cue_start: int, free: list[dict]) -> tuple[int, dict | None] | None:
@@ -395,10 +298,10 @@ def _source_before(doc: _Doc, lo: int, cue_start: int, free: list[dict]) -> tupl
     words, or a pronoun or role noun right before it (resolved; None when nothing precedes it)."""
     near = [m for m in free if lo <= m["start"] and m["end"] <= cue_start
             and len(WORD.findall(doc.masked, m["end"], cue_start)) <= 12]
-    named = _named(near, last=True)
+    named = _person_first(near, doc.person, last=True)
     pron = _pronoun(doc, lo, cue_start, 2, from_end=True)
     if pron and (named is None or pron[0] >= named["end"]):
-        return pron[0], _resolve(pron, free)
+        return pron[0], _resolve(pron, free, doc.person)
     return (named["start"], named) if named else None
 
 
@@ -413,15 +316,15 @@ def _pronoun(doc: _Doc, start: int, end: int, n: int, from_end: bool) -> tuple[i
     return None
 
 
-def _resolve(pron: tuple[int, bool], free: list[dict]) -> dict | None:
+def _resolve(pron: tuple[int, bool], free: list[dict], person: str | None) -> dict | None:
     """Nearest earlier name; a personal pronoun prefers a person."""
     earlier = [m for m in free if m["end"] <= pron[0]]
-    return _named(earlier, last=True) if pron[1] else (earlier[-1] if earlier else None)
+    return _person_first(earlier, person, last=True) if pron[1] else (earlier[-1] if earlier else None)
 
 
-def _named(mentions: list[dict], last: bool) -> dict | None:
+def _person_first(mentions: list[dict], person: str | None, last: bool) -> dict | None:
     """A person if there is one, else an organization; the last or first in text order."""
-    pick = [m for m in mentions if m["label"] == "SPEAKER"] or mentions
+    pick = [m for m in mentions if m["label"] == person] or mentions
     return (pick[-1] if last else pick[0]) if pick else None
 
 
@@ -444,12 +347,6 @@ def _trim(text: str, start: int, end: int, head: str, tail: str, min_words: int)
     return start, end
 
 
-def _label(text: str, start: int, end: int, chain: list[str], quoted: bool) -> str:
-    if not chain:
-        return "UNATTRIBUTED"
-    if len(chain) > 1:
-        return "RELAYED"
-    return "DIRECT" if quoted and is_quoted(text, start, end) else "INDIRECT"
 
 
 def _overlap(a: tuple[int, int], b: tuple[int, int]) -> bool:

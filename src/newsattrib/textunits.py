@@ -1,4 +1,4 @@
-"""Text units every part of newsattrib agrees on: words, paragraphs and quotation regions.
+"""Text units every part of newsattrib agrees on: words, sentences, paragraphs and quotation regions.
 
 Scores are computed on *words* (``\\w+`` runs and single punctuation marks) so tokenizers compare
 on equal units. A *quotation region* runs from an opening mark to the mark that closes it, over
@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from typing import NamedTuple
+
+from .resources import abbreviations
 
 # combining marks, variation selectors, joiners and emoji modifiers stay with the character before them
 MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\u200d" \
@@ -172,12 +174,44 @@ def quote_claims(text: str, quote: Quote, pieces: list[tuple[int, int]]) -> list
 def paragraphs(text: str) -> list[tuple[int, int]]:
     """Character spans of paragraphs (separated by blank lines), whitespace trimmed."""
     cuts = [0] + [x for m in PARAGRAPH_BREAK.finditer(text) for x in (m.start(), m.end())] + [len(text)]
-    out = []
-    for start, end in zip(cuts[::2], cuts[1::2]):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if start < end:
-            out.append((start, end))
+    return [span for span in (_trim(text, a, b) for a, b in zip(cuts[::2], cuts[1::2])) if span[0] < span[1]]
+
+
+# --- sentences ------------------------------------------------------------------------------
+SENTENCE_END = frozenset(".!?…")  # marks that end a sentence (a word of their own, see WORD_RE)
+_SENTENCE_BREAK = re.compile("\\n|[" + re.escape("".join(sorted(SENTENCE_END))) + "]+["
+                           + re.escape(QUOTE_CLOSERS) + "]*(?=\\s)")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_WORD_BEFORE = re.compile(r"(\w+)\W*$")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans, whitespace trimmed: a line break ends one, and so do . ! ? … (with the closing
+    marks after them) before a capital, a digit or an opening mark, unless they follow an initial
+    (``J. Smith``) or an abbreviation of ``resources`` (``Mr.``, ``вул.``)."""
+    cuts = [0]
+    for m in _SENTENCE_BREAK.finditer(text):
+        if m.group() != "\n":
+            nxt = _NEXT_CHAR.match(text, m.end())
+            before = _WORD_BEFORE.search(text[max(0, m.start() - 20):m.start() + 1])
+            if nxt and not (nxt.group(1).isupper() or nxt.group(1).isdigit() or nxt.group(1) in QUOTE_OPENERS):
+                continue
+            if before and (len(before.group(1)) == 1 and before.group(1).isupper()
+                           or before.group(1).lower() in abbreviations()):
+                continue
+        cuts.append(m.end())
+    cuts.append(len(text))
+    return [span for span in (_trim(text, a, b) for a, b in zip(cuts, cuts[1:])) if span[0] < span[1]]
+
+
+def sentence_ids(text: str, words: list[tuple[int, int]]) -> list[int]:
+    """Sentence index of each word for the model's link features: a new sentence after a word that is a
+    sentence-final mark, or at a line break. Coarser than ``sentences`` (``1.5``, ``Mr.`` and a mark
+    before a closing quote end one too), and kept so: checkpoints were trained on these ids, and
+    ``augment.reflow`` moves paragraph breaks only where they do not change them."""
+    out, sent = [], 0
+    for i, (start, _) in enumerate(words):
+        if i and (text[words[i - 1][0]:words[i - 1][1]] in SENTENCE_END or "\n" in text[words[i - 1][1]:start]):
+            sent += 1
+        out.append(sent)
     return out

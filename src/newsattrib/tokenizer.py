@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from .corpus import Article
 from .schema import NEWS, Schema
+from .textunits import sentence_ids
 
 # combining marks, variation selectors, joiners and emoji modifiers stay with the character before them
 MARKS = "\u0300-\u036f\u0483-\u0489\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe00-\ufe0f\ufe20-\ufe2f\u200d" \
@@ -176,19 +177,8 @@ def word_span_of(words: list[tuple[int, int]], start: int, end: int) -> tuple[in
 # Each (claim, SPEAKER/ORG mention) pair of an article gets a role: not in the chain, the
 # origin, or the k-th relay counted from the outside. Slots make the order learnable.
 ROLES = ("none", "origin", "relay1", "relay2", "relay3")
-SENTENCE_END = {".", "!", "?", "…"}
 SENTENCE_OFFSETS = (-3, 2)  # sentence distances are clipped to this range
 WORD_DISTANCE_EDGES = (0, 1, 3, 6, 11, 21, 41, 81)
-
-
-def sentence_ids(text: str, words: list[tuple[int, int]]) -> list[int]:
-    """Sentence index of each word: a new sentence after . ! ? … or a line break."""
-    out, sent = [], 0
-    for i, (start, _) in enumerate(words):
-        if i and (text[words[i - 1][0]:words[i - 1][1]] in SENTENCE_END or "\n" in text[words[i - 1][1]:start]):
-            sent += 1
-        out.append(sent)
-    return out
 
 
 def pair_bucket(claim: tuple[int, int], mention: tuple[int, int], sents: list[int]) -> tuple[int, int]:

@@ -185,7 +185,7 @@ def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = Fals
         if rule_baseline and with_claims:
             from .rules import predict_rules
             # the rules read the model's entities, so the two differ only in claims and chains
-            systems["rules"] = [predict_rules(a, p["entities"]) for a, p in zip(gold, systems["model"])]
+            systems["rules"] = [predict_rules(a, p["entities"], pipe.schema) for a, p in zip(gold, systems["model"])]
         for system, pred in systems.items():
             key = f"{name}_{system}" if system != "model" else name
             report = {"name": key, "system": system, "files": [str(f) for f in files],
