@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import NewsAttribError
 from .spans import Claim, Mention, Options, Summary, attach_sources, clean_text, make_record, same_words
