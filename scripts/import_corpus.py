@@ -35,7 +35,7 @@ def main() -> None:
                 for source, record in records:
                     if record["id"] in first:
                         raise NewsAttribError(f"{source}: article id {record['id']!r} is also that of an article of "
-                                              f"{first[record['id']]}; give the inputs other names (or --id-prefix)")
+                                              f"{first[record['id']]}; convert them to separate files")
                     first[record["id"]] = source
                     summary.add(record)
                     out.append(record)
