@@ -23,6 +23,7 @@ from .fileio import atomic_write_text, read_json_file
 from .modeling import CONFIG_NAME, ModelConfig, build_model
 from .pipeline import Pipeline, load, load_tokenizer
 from .schema import Schema
+from .splits import split_articles
 from .trainer import NewsAttribTrainer, SaveOnInterrupt, make_optimizer, to_dataset
 
 PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
@@ -38,6 +39,31 @@ def encoder_path(model_cfg: DictConfig) -> str:
 
 def corpus_files(data_cfg: DictConfig, split: str) -> list[Path]:
     return [Path(hydra.utils.to_absolute_path(p)) for p in data_cfg[split]]
+
+
+def read_files(data_cfg: DictConfig, files: list[Path], schema: Schema) -> list[Article]:
+    """Articles of corpus files in ``data.format``: the corpus JSONL, or CoNLL/IOB read on the fly."""
+    fmt = data_cfg.get("format", "jsonl")
+    if fmt == "jsonl":
+        return read_corpora(files, schema)
+    if fmt == "conll":
+        from .importers import read_conll_articles
+        return read_conll_articles(files, schema, **OmegaConf.to_container(data_cfg.conll, resolve=True))
+    raise NewsAttribError(f"data.format must be jsonl or conll, got {fmt!r}")
+
+
+def train_and_validation(data_cfg: DictConfig, schema: Schema, seed: int) -> tuple[list[Article], list[Article]]:
+    """The training and validation articles; without validation files, ``data.validation_fraction`` of the
+    training articles (whole articles, by language, seeded) is held out for choosing the best epoch."""
+    train = read_files(data_cfg, corpus_files(data_cfg, "train"), schema)
+    if data_cfg.validation:
+        return train, read_files(data_cfg, corpus_files(data_cfg, "validation"), schema)
+    fraction = data_cfg.get("validation_fraction") or 0
+    if not 0 < fraction < 1:
+        raise NewsAttribError("data.validation is empty: give validation files or a data.validation_fraction "
+                              f"between 0 and 1, got {fraction!r}")
+    parts = split_articles(train, (1 - fraction, fraction, 0.0), seed)
+    return parts["train"], parts["validation"]
 
 
 def record_run(out: Path, cfg: DictConfig, files: list[Path]) -> None:
@@ -106,8 +132,8 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     if args.process_index == 0:
         record_run(out, cfg, train_files + val_files + corpus_files(cfg.data, "test"))
     schema = config_schema(cfg)
-    train_articles = read_corpora(train_files, schema) + generated_articles(cfg, schema)
-    val_articles = read_corpora(val_files, schema)
+    train_articles, val_articles = train_and_validation(cfg.data, schema, cfg.seed)
+    train_articles += generated_articles(cfg, schema)
 
     path = encoder_path(cfg.model)
     tokenizer = load_tokenizer(path)
@@ -180,7 +206,7 @@ def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = Fals
     with_claims = "claim" in pipe.model.spec.heads
     reports = {}
     for name, files in targets.items():
-        gold = read_corpora(files, pipe.schema)  # labels the model does not know are errors here, not misaligned scores
+        gold = read_files(cfg.data, files, pipe.schema)  # labels the model does not know are errors, not misaligned scores
         systems = {"model": pipe.predict_articles(gold, progress=True)}
         if rule_baseline and with_claims:
             from .rules import predict_rules

@@ -10,7 +10,7 @@ the entities linked to it by a relation (``R1 Source Arg1:T4 Arg2:T2``, either d
 in an event (``E1 Said:T9 Content:T4 Speaker:T2``; the trigger is the cue and is no entity), of the types
 in ``options.relation_types`` (any type when it is empty). The chain lists them in the order of the ``.ann`` file:
 relations by line, an event's roles as written, outermost relay first, origin last. A claim with no source
-is UNATTRIBUTED; the class of the others follows from the chain and the quotation marks (spans.chain_label).
+is UNATTRIBUTED; the class of the others follows from the chain and the quotation marks (``schema.Schema.chain_class``).
 """
 from __future__ import annotations
 

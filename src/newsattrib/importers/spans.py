@@ -14,6 +14,7 @@ from typing import Callable
 
 from ..corpus import span_problems
 from ..errors import NewsAttribError
+from ..schema import NEWS
 from ..textunits import is_quoted
 
 OVERLAP_POLICIES = ("error", "keep-longest")
@@ -45,6 +46,7 @@ class Options:
     lang: str
     overlapping: str = "error"  # or "keep-longest": the longest of overlapping entities is kept
     drop_labels: frozenset[str] = frozenset()
+    keep_labels: frozenset[str] | None = None  # when given, every other label is dropped (a schema's types)
     rename: dict[str, str] = field(default_factory=dict)
     claim_labels: frozenset[str] = frozenset({"Claim", "Quote"})  # span types that are claims, not entities
     relation_types: frozenset[str] = frozenset()  # links from a claim to its sources; empty: any type
@@ -118,7 +120,7 @@ def make_record(article_id: str, text: str, mentions: list[Mention], claims: lis
     kept = []
     for m in mentions:
         m.label = options.rename.get(m.label, m.label)
-        if m.label in options.drop_labels:
+        if m.label in options.drop_labels or (options.keep_labels is not None and m.label not in options.keep_labels):
             notes["entities dropped by label"] += 1
             continue
         m.start, m.end = _checked(text, m.start, m.end, m.where, f"{m.label} span")
@@ -150,7 +152,7 @@ def make_record(article_id: str, text: str, mentions: list[Mention], claims: lis
                 raise NewsAttribError(f"{c.where}: the claim's source {key} is named twice")
             chain.append(ids[key])
         attributions.append({"id": f"a{n}", "claim": {"start": c.start, "end": c.end}, "chain": chain,
-                             "label": chain_label(text, c.start, c.end, len(chain))})
+                             "label": NEWS.chain_class(len(chain), is_quoted(text, c.start, c.end))})
     record = {"id": article_id, "lang": options.lang, "text": text, "entities": entities,
               "attributions": attributions}
     record.update({k: v for k, v in (meta or {}).items() if k not in record})
@@ -170,13 +172,6 @@ def attach_sources(claims: dict[str, Claim], links: list[tuple[str, list[str], s
         if targets:
             sources = claims[targets[0]].sources
             sources += [a for a in args if a not in claims and a not in sources]
-
-
-def chain_label(text: str, start: int, end: int, members: int) -> str:
-    """The class ANNOTATION.md gives a chain: by its length, and for one source by the quotation marks."""
-    if members != 1:
-        return "UNATTRIBUTED" if members == 0 else "RELAYED"
-    return "DIRECT" if is_quoted(text, start, end) else "INDIRECT"
 
 
 def _checked(text: str, start, end, where: str, what: str) -> tuple[int, int]:
