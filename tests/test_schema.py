@@ -99,7 +99,7 @@ def test_conll_files_train_with_the_experiment(tmp_path, tiny_model_dir, article
     cfg = tiny_config(tmp_path, tiny_model_dir, articles, "experiment=conll", f"data.train=[{tmp_path / 'train.iob'}]",
                       f"data.test=[{tmp_path / 'test.iob'}]", "data.validation=[]", "data.conll.lang=en",
                       "data.conll.sentences_per_article=2", "schema.entities=[PERS,ORG,LOC,MISC]",
-                      "schema.sources=[PERS,ORG]", "trainer.num_train_epochs=1")
+                      "trainer.num_train_epochs=1")
     report = train(cfg)["test"]
     assert report["types"]["entities"] == ["PERS", "ORG", "LOC", "MISC"]
     assert report["entities"]["all"]["PERS"]["support"] == 12 and report["entities"]["all"]["LOC"]["support"] == 12
