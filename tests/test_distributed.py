@@ -27,7 +27,7 @@ def test_two_processes_match_one(tmp_path, tiny_model_dir, articles):
     one = run_train([sys.executable], tmp_path / "one", tiny_model_dir, articles)
     assert one.returncode == 0, one.stderr[-3000:]
     two = run_train([sys.executable, "-m", "accelerate.commands.launch", "--config_file",
-                     str(ROOT / "configs/accelerate/cpu_2proc.yaml")], tmp_path / "two", tiny_model_dir, articles)
+                     str(ROOT / "accelerate/cpu_2proc.yaml")], tmp_path / "two", tiny_model_dir, articles)
     assert two.returncode == 0, two.stderr[-3000:]
     m1 = json.loads((tmp_path / "one/run/train_metrics.json").read_text())
     m2 = json.loads((tmp_path / "two/run/train_metrics.json").read_text())
@@ -42,5 +42,5 @@ def test_two_processes_match_one(tmp_path, tiny_model_dir, articles):
 
 @pytest.mark.parametrize("name", ["cpu_2proc", "single_gpu", "multi_gpu_ddp", "fsdp", "deepspeed_zero2"])
 def test_accelerate_configs_load(name):
-    cfg = load_config_from_file(str(ROOT / f"configs/accelerate/{name}.yaml"))
+    cfg = load_config_from_file(str(ROOT / f"accelerate/{name}.yaml"))
     assert cfg.num_processes >= 1 and (cfg.mixed_precision == "bf16") == (not cfg.use_cpu)
