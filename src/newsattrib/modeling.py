@@ -20,7 +20,7 @@ from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .tokenizer import CLAIM_TAGS, ENTITY_TAGS, N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
-INFERENCE_WINDOWS = 8
+INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
 WORD_INPUTS = ("input_ids", "attention_mask", "token_window", "token_pos", "word_token")
 
@@ -85,18 +85,33 @@ class NewsAttribModel(nn.Module):
             self.linker = ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout)
 
     def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token) -> torch.Tensor:
-        # at inference windows go through in chunks, so a very long text needs bounded memory
-        chunk = input_ids.shape[0] if self.training else INFERENCE_WINDOWS
-        hidden = torch.cat([self.encoder(input_ids=input_ids[i:i + chunk],
-                                         attention_mask=attention_mask[i:i + chunk]).last_hidden_state
-                            for i in range(0, input_ids.shape[0], chunk)])
+        hidden = (self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+                  if self.training else self._bucketed_states(input_ids, attention_mask))
         return self.dropout(hidden[token_window, token_pos][word_token])
+
+    def _bucketed_states(self, input_ids, attention_mask) -> torch.Tensor:
+        """Inference: windows sorted by length and encoded in chunks of about INFERENCE_TOKENS tokens, each
+        cut to its own longest window, so a very long text needs bounded memory and short windows (short
+        articles, batched with long ones) are not padded to the longest of the batch."""
+        lengths = attention_mask.sum(1)
+        order = torch.argsort(lengths, descending=True, stable=True)
+        chunk = max(1, INFERENCE_TOKENS // input_ids.shape[1])
+        hidden = None
+        for i in range(0, len(order), chunk):
+            idx = order[i:i + chunk]
+            width = int(lengths[idx[0]])
+            states = self.encoder(input_ids=input_ids[idx, :width],
+                                  attention_mask=attention_mask[idx, :width]).last_hidden_state
+            if hidden is None:
+                hidden = states.new_zeros(*input_ids.shape, states.shape[-1])
+            hidden[idx, :width] = states
+        return hidden
 
     @property
     def device(self) -> torch.device:
         return next(self.parameters()).device
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def head_probs(self, batch: dict) -> tuple[torch.Tensor, np.ndarray, np.ndarray | None]:
         """Prediction: the word states of a collated batch (on the model's device, for ``link_probs``) and
         per-word entity and claim probabilities (``None`` without a claim head) on the host.
@@ -107,7 +122,7 @@ class NewsAttribModel(nn.Module):
         claim = to_host(torch.softmax(self.claim_head(words), -1)) if "claim" in self.spec.heads else None
         return words, entity, claim
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def link_probs(self, words: torch.Tensor, pairs: dict) -> np.ndarray:
         """Role probabilities ``[n_pairs, n_roles]`` on the host for the pairs of ``ArticleCollator.link_pairs``."""
         inputs = {k: v.to(self.device) for k, v in pairs.items() if k != "pair_role"}

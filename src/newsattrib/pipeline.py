@@ -32,7 +32,7 @@ class Pipeline:
         self.collator = ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                         cfg.max_length, cfg.stride)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def predict_articles(self, articles: Iterable[Article], progress: bool = False) -> list[dict]:
         """Records in the corpus format (with scores) for articles; their gold spans are ignored."""
         articles = list(articles)
