@@ -39,7 +39,7 @@ from newsattrib.tokenizer import ENTITY_TAGS, spans_to_tags, tags_to_spans, word
 from newsattrib.train import cpu_has_bf16
 from newsattrib.trainer import NewsAttribTrainer, make_optimizer, to_dataset
 
-SECONDS = {"quick": 90, "full": 300}  # training time of each path
+SECONDS = {"quick": 90, "full": 240}  # training time of each path
 BASELINE_MAX = 512
 
 
