@@ -24,7 +24,7 @@ def test_bucketed_states_match_one_padded_call(tiny_model_dir, articles, monkeyp
     inputs = {k: batch[k] for k in WORD_INPUTS}
     monkeypatch.setattr(modeling, "INFERENCE_TOKENS", 24 * 3)  # several chunks
     with torch.inference_mode():
-        bucketed = model.word_states(**inputs)
+        bucketed = model.word_states(**inputs, window_lengths=batch["attention_mask"].sum(1).tolist())
         hidden = model.encoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
         plain = hidden[inputs["token_window"], inputs["token_pos"]][inputs["word_token"]]
     torch.testing.assert_close(bucketed, plain, rtol=1e-5, atol=1e-5)

@@ -84,22 +84,24 @@ class NewsAttribModel(nn.Module):
             self.claim_head = nn.Linear(hidden, len(spec.claim_tags))
             self.linker = ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout)
 
-    def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token) -> torch.Tensor:
+    def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token,
+                    window_lengths: list[int] | None = None) -> torch.Tensor:
+        """Each word's state (its first token's). With ``window_lengths`` (read on the host, so the device
+        is never waited on), prediction encodes the windows by length in bounded chunks."""
         hidden = (self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-                  if self.training else self._bucketed_states(input_ids, attention_mask))
+                  if window_lengths is None else self._bucketed_states(input_ids, attention_mask, window_lengths))
         return self.dropout(hidden[token_window, token_pos][word_token])
 
-    def _bucketed_states(self, input_ids, attention_mask) -> torch.Tensor:
-        """Inference: windows sorted by length and encoded in chunks of about INFERENCE_TOKENS tokens, each
-        cut to its own longest window, so a very long text needs bounded memory and short windows (short
-        articles, batched with long ones) are not padded to the longest of the batch."""
-        lengths = attention_mask.sum(1)
-        order = torch.argsort(lengths, descending=True, stable=True)
+    def _bucketed_states(self, input_ids, attention_mask, lengths: list[int]) -> torch.Tensor:
+        """Windows sorted by length and encoded in chunks of about INFERENCE_TOKENS tokens, each cut to its
+        own longest window: a very long text needs bounded memory, and short windows (short articles
+        batched with long ones) are not padded to the longest of the batch."""
+        order = sorted(range(len(lengths)), key=lambda w: -lengths[w])
         chunk = max(1, INFERENCE_TOKENS // input_ids.shape[1])
         hidden = None
         for i in range(0, len(order), chunk):
-            idx = order[i:i + chunk]
-            width = int(lengths[idx[0]])
+            idx = torch.tensor(order[i:i + chunk], device=input_ids.device)
+            width = lengths[order[i]]
             states = self.encoder(input_ids=input_ids[idx, :width],
                                   attention_mask=attention_mask[idx, :width]).last_hidden_state
             if hidden is None:
@@ -117,7 +119,8 @@ class NewsAttribModel(nn.Module):
         per-word entity and claim probabilities (``None`` without a claim head) on the host.
 
         Every input is moved to the model's device here, so callers never need to know where it is."""
-        words = self.word_states(**{k: batch[k].to(self.device) for k in WORD_INPUTS})
+        words = self.word_states(**{k: batch[k].to(self.device) for k in WORD_INPUTS},
+                                 window_lengths=batch["attention_mask"].sum(1).tolist())
         entity = to_host(torch.softmax(self.entity_head(words), -1))
         claim = to_host(torch.softmax(self.claim_head(words), -1)) if "claim" in self.spec.heads else None
         return words, entity, claim
