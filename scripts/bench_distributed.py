@@ -2,7 +2,8 @@
 """One process against two (`accelerate launch --num_processes 2 --cpu`) on the same steps and
 effective batch: samples/s, the ratio, and the mean training loss of each.
 
-Writes outputs/bench/distributed.json. `python scripts/bench_distributed.py [--steps 20]`.
+Writes benchmarks/distributed.json (distributed-quick.json with --quick: 4 steps).
+`python scripts/bench_distributed.py [--steps 20] [--quick]`.
 """
 import argparse
 import json
@@ -10,7 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from newsattrib.fileio import atomic_write_text
+from newsattrib.benchmark import write
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -28,16 +29,18 @@ def run(launcher: list[str], out: Path, steps: int) -> dict:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--steps", type=int, default=20)
-    ap.add_argument("--out", default=ROOT / "outputs/bench/distributed.json", type=Path)
+    ap.add_argument("--quick", action="store_true", help="4 steps, for development")
     args = ap.parse_args()
+    args.steps = 4 if args.quick else args.steps
     base = ROOT / "outputs/bench/distributed"
     one = run([sys.executable], base / "one", args.steps)
     two = run([sys.executable, "-m", "accelerate.commands.launch", "--num_processes", "2", "--cpu"], base / "two",
               args.steps)
     result = {"steps": args.steps, "effective_batch_articles": 2, "one_process": one, "two_processes": two,
               "speedup": round(two["train_samples_per_second"] / one["train_samples_per_second"], 3)}
-    atomic_write_text(args.out, json.dumps(result, indent=2))
+    path = write("distributed", result, args.quick)
     print(json.dumps(result, indent=2))
+    print(f"written to {path}")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,9 @@ article). OUT is JSONL in the corpus format, with a `score` on every entity and 
 
 Records are written as they are predicted, in input order, to OUT.partial; OUT appears when all are
 done. Interrupted (Ctrl-C), the same command again continues after the last whole record.
+
+On several processes (`accelerate launch --num_processes 2 scripts/predict.py ...`, CPU or one GPU
+each), every process predicts its share and the main process writes all records, in input order.
 """
 import argparse
 import hashlib
@@ -28,6 +31,8 @@ def main() -> None:
     ap.add_argument("--lang", help="language of inputs that do not say (en, uk, ru, ...)")
     ap.add_argument("--batch-size", type=positive_int, default=4, help="articles per forward pass (1 or more)")
     ap.add_argument("--device", default="auto", help="cpu, cuda, cuda:N, or auto: the GPU where there is one")
+    ap.add_argument("--int8", action="store_true",
+                    help="int8 dynamic quantization (CPU): faster, entity F1 change measured by bench_infer.py")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="show a progress bar (default: when standard error is a terminal)")
     args = ap.parse_args()
@@ -40,13 +45,17 @@ def main() -> None:
 
         inputs = [(f, a) for f in args.files for a in read_texts(f, args.lang)]
         articles = [a for _, a in inputs]
-        pipe = load(args.model, args.batch_size, device=args.device)
-        warn_untrained_languages(inputs, pipe.model.spec.languages)
+        from accelerate import PartialState
+        state = PartialState()
+        device = state.device if args.device == "auto" and state.num_processes > 1 else args.device
+        pipe = load(args.model, args.batch_size, device=device, int8=args.int8)
         progress = sys.stderr.isatty() if args.progress is None else args.progress
+        if state.is_main_process:
+            warn_untrained_languages(inputs, pipe.model.spec.languages)
         if args.output is None:
-            to_stdout(pipe, articles, progress)
+            to_stdout(pipe, articles, progress, state)
         else:
-            to_file(pipe, articles, args, progress)
+            to_file(pipe, articles, args, progress, state)
 
 
 def warn_untrained_languages(inputs, trained: list[str]) -> None:
@@ -69,9 +78,10 @@ def bar(total: int, initial: int, progress: bool):
                 dynamic_ncols=True)
 
 
-def to_stdout(pipe, articles, progress: bool) -> None:
+def to_stdout(pipe, articles, progress: bool, state) -> None:
     """Records printed as they finish. A printed line cannot be taken back, so Ctrl-C is held until the
     record being printed is out and counted (a second Ctrl-C stops at once)."""
+    from newsattrib.scaleout import predict_shared
     done, asked = 0, []
 
     def hold(signum, frame):
@@ -81,8 +91,8 @@ def to_stdout(pipe, articles, progress: bool) -> None:
 
     previous = signal.signal(signal.SIGINT, hold)
     try:
-        with bar(len(articles), 0, progress) as b:
-            for rec in pipe.predict_stream(articles):
+        with bar(len(articles), 0, progress and state.is_main_process) as b:
+            for rec in predict_shared(pipe, articles, state):
                 sys.stdout.write(json.dumps(rec, ensure_ascii=False) + "\n")
                 sys.stdout.flush()
                 done += 1
@@ -99,33 +109,41 @@ def to_stdout(pipe, articles, progress: bool) -> None:
         signal.signal(signal.SIGINT, previous)
 
 
-def to_file(pipe, articles, args, progress: bool) -> None:
+def to_file(pipe, articles, args, progress: bool, state) -> None:
+    """Records appended to OUT.partial by the main process as they arrive; on other processes this only
+    predicts their shares."""
+    from newsattrib.scaleout import predict_shared, shared_value
     total = len(articles)
 
     def same_article(i, rec):  # a kept record must be the prediction for the article at its place
         return i < total and rec.get("id") == articles[i].id and rec.get("text") == articles[i].text \
             and rec.get("lang") == (articles[i].lang or "")
 
-    out = ResumableJsonl(args.output, run_key(args), check=same_article)
+    out = ResumableJsonl(args.output, run_key(args), check=same_article) if state.is_main_process else None
+    done = shared_value(state, out.done if out else None)
     try:
-        if out.restarted:
+        if out and out.restarted:
             print(f"note: {out.partial} was for other inputs or another model; starting again", file=sys.stderr)
-        elif out.done:
+        elif out and out.done:
             print(f"continuing: {out.done} of {total} articles are already in {out.partial}", file=sys.stderr)
-        with bar(total, out.done, progress) as b:
-            for rec in pipe.predict_stream(articles[out.done:]):
+        with bar(total, done, progress and out is not None) as b:
+            for rec in predict_shared(pipe, articles[done:], state):
                 out.append(rec)
                 b.update()
     except KeyboardInterrupt:
         signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the partial file
+        if out is None:  # the main process says what was kept
+            raise SystemExit(130) from None
         out.close()
         raise Interrupted(f"interrupted after {out.done} of {total} articles; "
                           "run the same command again to continue") from None
     except BaseException:
-        out.close()
+        if out:
+            out.close()
         raise
-    out.commit()
-    print(f"{total} records written to {args.output}", file=sys.stderr)
+    if out:
+        out.commit()
+        print(f"{total} records written to {args.output}", file=sys.stderr)
 
 
 def run_key(args) -> str:

@@ -21,7 +21,7 @@ from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_con
 from .schema import NEWS, Schema
 from .tokenizer import N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
-INFERENCE_WINDOWS = 8
+INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
 WORD_INPUTS = ("input_ids", "attention_mask", "token_window", "token_pos", "word_token")
 
@@ -92,30 +92,48 @@ class NewsAttribModel(nn.Module):
             self.claim_head = nn.Linear(hidden, len(spec.claim_tags))
             self.linker = ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout)
 
-    def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token) -> torch.Tensor:
-        # at inference windows go through in chunks, so a very long text needs bounded memory
-        chunk = input_ids.shape[0] if self.training else INFERENCE_WINDOWS
-        hidden = torch.cat([self.encoder(input_ids=input_ids[i:i + chunk],
-                                         attention_mask=attention_mask[i:i + chunk]).last_hidden_state
-                            for i in range(0, input_ids.shape[0], chunk)])
+    def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token,
+                    window_lengths: list[int] | None = None) -> torch.Tensor:
+        """Each word's state (its first token's). With ``window_lengths`` (read on the host, so the device
+        is never waited on), prediction encodes the windows by length in bounded chunks."""
+        hidden = (self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
+                  if window_lengths is None else self._bucketed_states(input_ids, attention_mask, window_lengths))
         return self.dropout(hidden[token_window, token_pos][word_token])
+
+    def _bucketed_states(self, input_ids, attention_mask, lengths: list[int]) -> torch.Tensor:
+        """Windows sorted by length and encoded in chunks of about INFERENCE_TOKENS tokens, each cut to its
+        own longest window: a very long text needs bounded memory, and short windows (short articles
+        batched with long ones) are not padded to the longest of the batch."""
+        order = sorted(range(len(lengths)), key=lambda w: -lengths[w])
+        chunk = max(1, INFERENCE_TOKENS // input_ids.shape[1])
+        hidden = None
+        for i in range(0, len(order), chunk):
+            idx = torch.tensor(order[i:i + chunk], device=input_ids.device)
+            width = lengths[order[i]]
+            states = self.encoder(input_ids=input_ids[idx, :width],
+                                  attention_mask=attention_mask[idx, :width]).last_hidden_state
+            if hidden is None:
+                hidden = states.new_zeros(*input_ids.shape, states.shape[-1])
+            hidden[idx, :width] = states
+        return hidden
 
     @property
     def device(self) -> torch.device:
         return next(self.parameters()).device
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def head_probs(self, batch: dict) -> tuple[torch.Tensor, np.ndarray, np.ndarray | None]:
         """Prediction: the word states of a collated batch (on the model's device, for ``link_probs``) and
         per-word entity and claim probabilities (``None`` without a claim head) on the host.
 
         Every input is moved to the model's device here, so callers never need to know where it is."""
-        words = self.word_states(**{k: batch[k].to(self.device) for k in WORD_INPUTS})
+        words = self.word_states(**{k: batch[k].to(self.device) for k in WORD_INPUTS},
+                                 window_lengths=batch["attention_mask"].sum(1).tolist())
         entity = to_host(torch.softmax(self.entity_head(words), -1))
         claim = to_host(torch.softmax(self.claim_head(words), -1)) if "claim" in self.spec.heads else None
         return words, entity, claim
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def link_probs(self, words: torch.Tensor, pairs: dict) -> np.ndarray:
         """Role probabilities ``[n_pairs, n_roles]`` on the host for the pairs of ``ArticleCollator.link_pairs``."""
         inputs = {k: v.to(self.device) for k, v in pairs.items() if k != "pair_role"}
@@ -284,3 +302,16 @@ def _without_pooler(encoder: nn.Module) -> nn.Module:
     if getattr(encoder, "pooler", None) is not None:
         encoder.pooler = None
     return encoder
+
+
+def int8_dynamic(model: NewsAttribModel) -> NewsAttribModel:
+    """A CPU copy with every Linear layer's weights in int8 and activations quantized on the fly (PyTorch's
+    dynamic quantization): faster matmuls for a small change in scores, measured by ``bench_infer.py``."""
+    import copy
+    import warnings
+
+    from torch.ao.quantization import quantize_dynamic
+    with warnings.catch_warnings():  # deprecated in favour of torchao, which is not a dependency here
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)  # "quantized tensor creation functions are deprecated"
+        return quantize_dynamic(copy.deepcopy(model).cpu(), {nn.Linear}, dtype=torch.qint8).eval()

@@ -15,7 +15,7 @@ from .data_collator import ArticleCollator
 from .errors import NewsAttribError
 from .fileio import check_tokenizer_files
 from .decoding import decode_article
-from .modeling import NewsAttribModel
+from .modeling import NewsAttribModel, int8_dynamic
 from .tokenizer import featurize, words_of
 
 MAX_CHARS = 100_000  # longer texts are read in pieces of this size, so memory stays bounded
@@ -33,7 +33,7 @@ class Pipeline:
         self.collator = ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                                         cfg.max_length, cfg.stride)
 
-    @torch.no_grad()
+    @torch.inference_mode()
     def predict_articles(self, articles: Iterable[Article], progress: bool = False) -> list[dict]:
         """Records in the corpus format (with scores) for articles; their gold spans are ignored."""
         articles = list(articles)
@@ -180,10 +180,10 @@ def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
 
 
 def load(path: str | os.PathLike, batch_size: int = 4, decoding: dict | None = None,
-         device: str | torch.device | None = "cpu") -> Pipeline:
+         device: str | torch.device | None = "cpu", int8: bool = False) -> Pipeline:
     """Load a published model folder (``newsattrib.json``, ``model.safetensors``, tokenizer files) onto
     ``device`` (``auto``: the GPU where there is one); ``decoding`` overrides the saved article-level
-    decoding rules (e.g. ``{"speakers_need_chain": False}``)."""
+    decoding rules (e.g. ``{"speakers_need_chain": False}``); ``int8``: dynamic int8 quantization (CPU only)."""
     path = Path(path)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise NewsAttribError(f"batch_size must be a whole number of 1 or more, got {batch_size!r}")
@@ -194,6 +194,10 @@ def load(path: str | os.PathLike, batch_size: int = 4, decoding: dict | None = N
     if top >= rows:
         raise NewsAttribError(f"{path / 'tokenizer.json'}: token ids go up to {top}, the model has {rows} "
                               "embeddings; the tokenizer is not this model's")
+    if int8:
+        if device.type != "cpu":
+            raise NewsAttribError(f"int8 quantization runs on the CPU only, not on {device}")
+        model = int8_dynamic(model)
     return Pipeline(model, tokenizer, batch_size, decoding)
 
 

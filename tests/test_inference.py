@@ -1,0 +1,41 @@
+"""Prediction speed-ups keep results: length-bucketed windows give the states of one padded call; int8
+dynamic quantization is an option of ``load`` on the CPU."""
+import pytest
+import torch
+
+import newsattrib
+from newsattrib import modeling
+from newsattrib.corpus import Article
+from newsattrib.errors import NewsAttribError
+from newsattrib.data_collator import ArticleCollator
+from newsattrib.modeling import WORD_INPUTS, build_model
+from newsattrib.pipeline import load_tokenizer
+from newsattrib.tokenizer import featurize
+
+
+def test_bucketed_states_match_one_padded_call(tiny_model_dir, articles, monkeypatch):
+    torch.manual_seed(0)
+    model = build_model(tiny_model_dir, max_length=24, stride=6, link_hidden=16).eval()
+    tok = load_tokenizer(tiny_model_dir)
+    short = [Article("s1", "en", "Okhrimenko said."), Article("s2", "uk", "Коваль заявив, що дрони збито.")]
+    feats = [featurize(a, tok, with_labels=False) for a in [short[0], *articles[:4], short[1]]]
+    batch = ArticleCollator(tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, 24, 6)(feats)
+    assert len(set(batch["attention_mask"].sum(1).tolist())) > 1  # windows of several lengths
+    inputs = {k: batch[k] for k in WORD_INPUTS}
+    monkeypatch.setattr(modeling, "INFERENCE_TOKENS", 24 * 3)  # several chunks
+    with torch.inference_mode():
+        bucketed = model.word_states(**inputs, window_lengths=batch["attention_mask"].sum(1).tolist())
+        hidden = model.encoder(input_ids=inputs["input_ids"], attention_mask=inputs["attention_mask"]).last_hidden_state
+        plain = hidden[inputs["token_window"], inputs["token_pos"]][inputs["word_token"]]
+    torch.testing.assert_close(bucketed, plain, rtol=1e-5, atol=1e-5)
+
+
+def test_int8_predicts_on_the_cpu_only(tiny_model_dir, articles, tmp_path):
+    build_model(tiny_model_dir, max_length=24, stride=6, link_hidden=16).save(tmp_path)
+    load_tokenizer(tiny_model_dir).save_pretrained(tmp_path)
+    nlp = newsattrib.load(tmp_path, int8=True)
+    assert isinstance(nlp.model.entity_head, torch.ao.nn.quantized.dynamic.Linear)
+    records = nlp.predict_articles(articles[:3])
+    assert [r["id"] for r in records] == [a.id for a in articles[:3]]
+    with pytest.raises(NewsAttribError, match="CPU only"):
+        newsattrib.load(tmp_path, int8=True, device="meta")
