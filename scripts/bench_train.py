@@ -35,9 +35,12 @@ from newsattrib.data_collator import ArticleCollator
 from newsattrib.embedded import embedded_model_dir
 from newsattrib.modeling import build_model
 from newsattrib.pipeline import Pipeline, load_tokenizer
-from newsattrib.tokenizer import ENTITY_TAGS, spans_to_tags, tags_to_spans, words_of
+from newsattrib.schema import NEWS
+from newsattrib.tokenizer import spans_to_tags, tags_to_spans, words_of
 from newsattrib.train import cpu_has_bf16
 from newsattrib.trainer import NewsAttribTrainer, make_optimizer, to_dataset
+
+ENTITY_TAGS = NEWS.entity_tags
 
 SECONDS = {"quick": 90, "full": 240}  # training time of each path
 BASELINE_MAX = 512

@@ -15,7 +15,7 @@ from newsattrib.pipeline import load_tokenizer
 from helpers import ROOT
 
 PREDICT = str(ROOT / "scripts/predict.py")
-TWO = [sys.executable, "-m", "accelerate.commands.launch", "--config_file", str(ROOT / "configs/accelerate/cpu_2proc.yaml")]
+TWO = [sys.executable, "-m", "accelerate.commands.launch", "--config_file", str(ROOT / "accelerate/cpu_2proc.yaml")]
 ENV = {**os.environ, "OMP_NUM_THREADS": "1"}
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import torch
 import transformers
 
-from .corpus import ENTITY_LABELS, Article
+from .corpus import Article
+from .schema import NEWS
 from .evaluation import seqeval_scores
 from .fileio import atomic_write_text
 from .tokenizer import spans_to_tags, words_of
@@ -86,7 +87,7 @@ def entity_f1(gold: list[Article], spans: dict[str, list[tuple[int, int, str]]])
         words = words_of(art.text)
         g.append(spans_to_tags(words, [(e.start, e.end, e.label) for e in art.entities]))
         p.append(spans_to_tags(words, spans[art.id]))
-    return seqeval_scores(g, p, ENTITY_LABELS)["micro"]["f1"]
+    return seqeval_scores(g, p, NEWS.entities)["micro"]["f1"]
 
 
 def table(rows: list[list]) -> str:
