@@ -1,0 +1,118 @@
+"""The published folder: plain transformers, ONNX and newsattrib read the same weights the same way."""
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+import yaml
+from transformers import AutoTokenizer, pipeline
+
+import newsattrib
+from newsattrib.export import (ONNX_NAME, TOKEN_CLASSIFICATION, pipeline_entities, token_classification_model,
+                               write_folder)
+from newsattrib.modeling import WORD_INPUTS, build_model
+from newsattrib.onnx_backend import OnnxModel
+
+from helpers import ROOT
+
+
+def save_with_tokenizer(model, tiny_model_dir, folder):
+    model.save(folder)
+    AutoTokenizer.from_pretrained(tiny_model_dir).save_pretrained(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory, tiny_model_dir):
+    """A tiny joint model with short windows, exported with its ONNX graph."""
+    src = save_with_tokenizer(build_model(tiny_model_dir, max_length=32, stride=8),
+                              tiny_model_dir, tmp_path_factory.mktemp("src"))
+    out = tmp_path_factory.mktemp("pub") / "pub"
+    write_folder(newsattrib.load(src), out, source=src)
+    return out
+
+
+@pytest.fixture(scope="module")
+def context_free(tmp_path_factory, tiny_model_dir):
+    """An exported tiny model whose token states depend on the token alone (no attention output, no
+    positions), whose entity head gives only O or B- tags: windows, overlap and Viterbi cannot change its
+    entities, so what is left to compare is the export itself."""
+    model = build_model(tiny_model_dir, task="entities", max_length=32, stride=8)
+    with torch.no_grad():
+        for layer in model.encoder.encoder.layer:
+            layer.attention.output.dense.weight.zero_()
+            layer.attention.output.dense.bias.zero_()
+        model.encoder.embeddings.position_embeddings.weight.zero_()
+        for i, tag in enumerate(model.spec.entity_tags):
+            if tag.startswith("I-"):
+                model.entity_head.bias[i] = -1e4
+        model.entity_head.weight.mul_(20)
+    src = save_with_tokenizer(model, tiny_model_dir, tmp_path_factory.mktemp("cf-src"))
+    out = tmp_path_factory.mktemp("cf") / "pub"
+    write_folder(newsattrib.load(src), out, source=src, onnx=False)
+    return out
+
+
+def one_piece_words(tokenizer, n: int) -> str:
+    """A long text of words that are each one piece of the tokenizer, so whole-text and word-by-word
+    tokenization agree."""
+    vocab = sorted(t[1:] for t in tokenizer.get_vocab() if t.startswith("▁") and t[1:].isalpha())
+    words = [w for w in vocab if tokenizer.tokenize(" " + w) == ["▁" + w]]
+    return " ".join(words[i % len(words)] for i in range(n))
+
+
+def test_plain_pipeline_gives_newsattribs_entities(context_free):
+    nlp = newsattrib.load(context_free)
+    text = one_piece_words(nlp.tokenizer, 150)  # several windows of 30 tokens
+    ours = [(e["start"], e["end"], e["label"]) for e in nlp.predict(text, lang="uk")["entities"]]
+    tagger = pipeline("token-classification", model=str(context_free / TOKEN_CLASSIFICATION),
+                      aggregation_strategy="simple", stride=nlp.model.spec.stride)
+    theirs = [(e["start"], e["end"], e["label"]) for e in pipeline_entities(text, tagger(text))]
+    assert len(nlp.tokenizer(text)["input_ids"]) > 3 * nlp.model.spec.max_length
+    assert ours and theirs == ours
+
+
+def test_token_classification_model_in_memory(context_free):
+    model, tokenizer = token_classification_model(newsattrib.load(context_free))
+    assert model.config.id2label[0] == "O" and tokenizer.model_max_length == 32
+    saved = pipeline("token-classification", model=str(context_free / TOKEN_CLASSIFICATION))
+    text = one_piece_words(tokenizer, 20)
+    assert pipeline("token-classification", model=model, tokenizer=tokenizer)(text) == saved(text)
+
+
+def test_onnx_logits_match_torch(exported):
+    torch_model = newsattrib.load(exported).model
+    onnx_model = OnnxModel(exported)
+    nlp = newsattrib.load(exported)
+    from newsattrib.tokenizer import featurize
+    from newsattrib.corpus import Article
+    texts = ["Андрій Коваль заявив, що «сили оборони знищили 20 дронів». " * 6, "According to Censor.NET, ok."]
+    batch = nlp.collator([featurize(Article(str(i), "uk", t), nlp.tokenizer, with_labels=False)
+                          for i, t in enumerate(texts)])
+    assert batch["input_ids"].shape[0] > 2  # several windows, padding included
+    out = onnx_model.window_outputs(batch["input_ids"].numpy(), batch["attention_mask"].numpy())
+    with torch.no_grad():
+        states = torch_model.encoder(input_ids=batch["input_ids"],
+                                     attention_mask=batch["attention_mask"]).last_hidden_state
+        expected = {"states": states, "entity_logits": torch_model.entity_head(states),
+                    "claim_logits": torch_model.claim_head(states)}
+    mask = batch["attention_mask"].numpy().astype(bool)
+    for name, value in expected.items():
+        assert np.abs(out[name][mask] - value.numpy()[mask]).max() < 1e-4, name
+    _, ent_t, claim_t = torch_model.head_probs({k: batch[k] for k in WORD_INPUTS})
+    _, ent_o, claim_o = onnx_model.head_probs(batch)
+    assert np.abs(ent_t - ent_o).max() < 1e-4 and np.abs(claim_t - claim_o).max() < 1e-4
+
+
+def test_onnx_backend_predicts_what_torch_predicts(exported):
+    text = "Як повідомляє Укрінформ, Андрій Коваль заявив, що «сили оборони знищили 20 дронів». " * 5
+    strip = lambda rec: [(e["start"], e["end"], e["label"]) for e in rec["entities"]] + \
+        [(a["claim"]["start"], a["claim"]["end"], a["label"], tuple(a["chain"])) for a in rec["attributions"]]
+    assert strip(newsattrib.load(exported, backend="onnx").predict(text)) == strip(newsattrib.load(exported).predict(text))
+
+
+def test_onnx_backend_without_graph_is_one_error(tmp_path, tiny_model_dir):
+    src = save_with_tokenizer(build_model(tiny_model_dir, max_length=32, stride=8), tiny_model_dir, tmp_path)
+    with pytest.raises(newsattrib.errors.NewsAttribError, match="model.onnx: missing"):
+        newsattrib.load(src, backend="onnx")
