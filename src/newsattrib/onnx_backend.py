@@ -48,11 +48,11 @@ def export_onnx(model: NewsAttribModel, path: str | Path) -> Path:
     wrapped = EncoderHeads(model).eval().cpu()
     n = min(model.spec.max_length, 16)
     example = (torch.ones(2, n, dtype=torch.long), torch.ones(2, n, dtype=torch.long))
-    outputs = output_names(model)
-    axes = {name: {0: "windows", 1: "tokens"} for name in (*ONNX_INPUTS, *outputs)}
+    free = {0: torch.export.Dim.DYNAMIC, 1: torch.export.Dim.DYNAMIC}  # windows, tokens
     with torch.no_grad():
-        torch.onnx.export(wrapped, example, str(path), input_names=list(ONNX_INPUTS), output_names=outputs,
-                          dynamic_axes=axes, opset_version=OPSET, dynamo=False)
+        torch.onnx.export(wrapped, example, str(path), input_names=list(ONNX_INPUTS),
+                          output_names=output_names(model), dynamic_shapes=(free, free), opset_version=OPSET,
+                          dynamo=True, external_data=False, verbose=False)
     return path
 
 
