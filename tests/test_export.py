@@ -116,3 +116,49 @@ def test_onnx_backend_without_graph_is_one_error(tmp_path, tiny_model_dir):
     src = save_with_tokenizer(build_model(tiny_model_dir, max_length=32, stride=8), tiny_model_dir, tmp_path)
     with pytest.raises(newsattrib.errors.NewsAttribError, match="model.onnx: missing"):
         newsattrib.load(src, backend="onnx")
+
+
+@pytest.fixture(scope="module")
+def run_with_reports(tmp_path_factory, tiny_model_dir, articles):
+    """A training run's folder as train.py leaves it: model/, config.yaml and reports/test.json."""
+    from newsattrib.corpus import write_corpus
+    from newsattrib.evaluation import evaluate, write_report
+    run = tmp_path_factory.mktemp("run")
+    model = save_with_tokenizer(build_model(tiny_model_dir, max_length=32, stride=8), tiny_model_dir, run / "model")
+    write_corpus(run / "train.jsonl", articles)
+    (run / "config.yaml").write_text(yaml.safe_dump({"model": {"name_or_path": "embedded", "max_length": 32},
+                                                     "data": {"train": [str(run / "train.jsonl")]}}))
+    report = {"name": "test", "system": "model", "files": ["data/test.jsonl"],
+              **evaluate(articles, newsattrib.load(model).predict_articles(articles))}
+    write_report(report, run / "reports", "test")
+    return run, report
+
+
+def test_export_script_writes_card_with_measured_scores_and_push_fails_in_one_line(run_with_reports, tmp_path):
+    run, report = run_with_reports
+    out = tmp_path / "published"
+    env = {**__import__("os").environ, "HF_HUB_OFFLINE": "1", "HF_TOKEN": "hf_x"}
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/export.py"), f"ckpt_path={run / 'model'}",
+                           f"out={out}", "push_to_hub=someone/newsattrib", f"hydra.run.dir={tmp_path / 'h'}"],
+                          capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 2, proc.stderr[-2000:]
+    errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
+    assert len(errors) == 1 and "push_to_hub=someone/newsattrib" in errors[0] and "Traceback" not in proc.stderr
+    card = (out / "README.md").read_text(encoding="utf-8")
+    meta = yaml.safe_load(card.split("---\n")[1])
+    assert meta["language"] == ["en", "ru", "uk"] and meta["base_model"] == "intfloat/multilingual-e5-small"
+    metrics = {m["name"]: m["value"] for m in meta["model-index"][0]["results"][0]["metrics"]}
+    assert metrics["entities uk SPEAKER F1"] == round(report["entities"]["uk"]["SPEAKER"]["f1"], 4)
+    assert metrics["claims all micro F1"] == round(report["claims"]["all"]["micro"]["f1"], 4)
+    assert "en 4, ru 4, uk 4" in card
+    assert (out / ONNX_NAME).is_file() and (out / TOKEN_CLASSIFICATION / "config.json").is_file()
+    assert newsattrib.load(out).predict("Андрій Коваль заявив.")["text"]
+
+
+def test_export_refuses_to_write_over_the_model(run_with_reports, tmp_path):
+    run, _ = run_with_reports
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/export.py"), f"ckpt_path={run / 'model'}",
+                           f"out={run}", f"hydra.run.dir={tmp_path / 'h'}"], capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 2 and proc.stderr.startswith(f"error: out={run}: is, holds or lies inside"), proc.stderr
+    assert (run / "model" / "model.safetensors").is_file()

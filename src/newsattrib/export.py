@@ -78,9 +78,9 @@ def token_classification_model(nlp):
     return model.to(src.device).eval(), tokenizer
 
 
-def write_folder(nlp, out: str | Path, source: str | Path, onnx: bool = True) -> Path:
-    """Write the joint model, the token classifier and (``onnx``) the ONNX graph under ``out``, all at once
-    (a half-written export is never left under its name); the card is written by ``model_card``."""
+def write_folder(nlp, out: str | Path, source: str | Path, onnx: bool = True, card: str | None = None) -> Path:
+    """Write the joint model, the token classifier, (``onnx``) the ONNX graph and the ``card`` text under
+    ``out``, all at once: a half-written export is never left under its name."""
     out = Path(out)
     check_out(out, Path(source))
     staging = out.with_name(f".{out.name}.partial")
@@ -95,6 +95,8 @@ def write_folder(nlp, out: str | Path, source: str | Path, onnx: bool = True) ->
         if onnx:
             from .onnx_backend import export_onnx
             export_onnx(nlp.model, staging / ONNX_NAME)
+        if card is not None:
+            (staging / CARD_NAME).write_text(card, encoding="utf-8")
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
