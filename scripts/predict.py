@@ -28,6 +28,8 @@ def main() -> None:
     ap.add_argument("--lang", help="language of inputs that do not say (en, uk, ru, ...)")
     ap.add_argument("--batch-size", type=positive_int, default=4, help="articles per forward pass (1 or more)")
     ap.add_argument("--device", default="auto", help="cpu, cuda, cuda:N, or auto: the GPU where there is one")
+    ap.add_argument("--backend", choices=("torch", "onnx"), default="torch",
+                    help="onnx: the model folder's model.onnx (written by scripts/export.py) in onnxruntime, on the CPU")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="show a progress bar (default: when standard error is a terminal)")
     args = ap.parse_args()
@@ -40,7 +42,7 @@ def main() -> None:
 
         inputs = [(f, a) for f in args.files for a in read_texts(f, args.lang)]
         articles = [a for _, a in inputs]
-        pipe = load(args.model, args.batch_size, device=args.device)
+        pipe = load(args.model, args.batch_size, device=args.device, backend=args.backend)
         warn_untrained_languages(inputs, pipe.model.spec.languages)
         progress = sys.stderr.isatty() if args.progress is None else args.progress
         if args.output is None:
