@@ -1,4 +1,5 @@
 """The published folder: plain transformers, ONNX and newsattrib read the same weights the same way."""
+import json
 import subprocess
 import sys
 
@@ -139,7 +140,8 @@ def test_export_script_writes_card_with_measured_scores_and_push_fails_in_one_li
     out = tmp_path / "published"
     env = {**__import__("os").environ, "HF_HUB_OFFLINE": "1", "HF_TOKEN": "hf_x"}
     proc = subprocess.run([sys.executable, str(ROOT / "scripts/export.py"), f"ckpt_path={run / 'model'}",
-                           f"out={out}", "push_to_hub=someone/newsattrib", f"hydra.run.dir={tmp_path / 'h'}"],
+                           f"out={out}", "push_to_hub=someone/newsattrib", "onnx=false",
+                           f"hydra.run.dir={tmp_path / 'h'}"],
                           capture_output=True, text=True, env=env, timeout=600)
     assert proc.returncode == 2, proc.stderr[-2000:]
     errors = [line for line in proc.stderr.splitlines() if line.startswith("error:")]
@@ -151,7 +153,7 @@ def test_export_script_writes_card_with_measured_scores_and_push_fails_in_one_li
     assert metrics["entities uk SPEAKER F1"] == round(report["entities"]["uk"]["SPEAKER"]["f1"], 4)
     assert metrics["claims all micro F1"] == round(report["claims"]["all"]["micro"]["f1"], 4)
     assert "en 4, ru 4, uk 4" in card
-    assert (out / ONNX_NAME).is_file() and (out / TOKEN_CLASSIFICATION / "config.json").is_file()
+    assert not (out / ONNX_NAME).exists() and (out / TOKEN_CLASSIFICATION / "config.json").is_file()
     assert newsattrib.load(out).predict("Андрій Коваль заявив.")["text"]
 
 
@@ -162,3 +164,16 @@ def test_export_refuses_to_write_over_the_model(run_with_reports, tmp_path):
                           timeout=300)
     assert proc.returncode == 2 and proc.stderr.startswith(f"error: out={run}: is, holds or lies inside"), proc.stderr
     assert (run / "model" / "model.safetensors").is_file()
+
+
+def test_predict_script_with_onnx_backend(exported, tmp_path):
+    text = tmp_path / "a.txt"
+    text.write_text("Як повідомляє Укрінформ, Андрій Коваль заявив, що «сили оборони знищили 20 дронів».")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/predict.py"), str(exported), str(text), "-o", str(out),
+                           "--backend", "onnx", "--no-progress"], capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    expected = newsattrib.load(exported).predict(text.read_text(), id="a")
+    got = json.loads(out.read_text())
+    assert [(e["start"], e["end"], e["label"]) for e in got["entities"]] == \
+        [(e["start"], e["end"], e["label"]) for e in expected["entities"]]

@@ -88,8 +88,8 @@ def write_folder(nlp, out: str | Path, source: str | Path, onnx: bool = True, ca
     staging.mkdir(parents=True)
     try:
         nlp.model.save(staging)
-        nlp.tokenizer.save_pretrained(staging)
         model, tokenizer = token_classification_model(nlp)
+        tokenizer.save_pretrained(staging)
         model.save_pretrained(staging / TOKEN_CLASSIFICATION)
         tokenizer.save_pretrained(staging / TOKEN_CLASSIFICATION)
         if onnx:
@@ -97,12 +97,22 @@ def write_folder(nlp, out: str | Path, source: str | Path, onnx: bool = True, ca
             export_onnx(nlp.model, staging / ONNX_NAME)
         if card is not None:
             (staging / CARD_NAME).write_text(card, encoding="utf-8")
+        _readable(staging)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return out
+
+
+def _readable(folder: Path) -> None:
+    """Files as the umask allows for new files (safetensors writes its files for the owner alone)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    for path in folder.rglob("*"):
+        if path.is_file():
+            path.chmod(0o666 & ~umask)
 
 
 def check_out(out: Path, source: Path) -> None:

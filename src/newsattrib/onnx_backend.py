@@ -9,6 +9,8 @@ the word states of a whole article, so it stays in torch (its weights are read f
 """
 from __future__ import annotations
 
+import logging
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -49,7 +51,10 @@ def export_onnx(model: NewsAttribModel, path: str | Path) -> Path:
     n = min(model.spec.max_length, 16)
     example = (torch.ones(2, n, dtype=torch.long), torch.ones(2, n, dtype=torch.long))
     free = {0: torch.export.Dim.DYNAMIC, 1: torch.export.Dim.DYNAMIC}  # windows, tokens
-    with torch.no_grad():
+    # the exporter's notes on operators this model does not use (torchvision's) and its own deprecations
+    logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore", FutureWarning)
         torch.onnx.export(wrapped, example, str(path), input_names=list(ONNX_INPUTS),
                           output_names=output_names(model), dynamic_shapes=(free, free), opset_version=OPSET,
                           dynamo=True, external_data=False, verbose=False)
