@@ -180,3 +180,13 @@ def test_predict_script_with_onnx_backend(exported, tmp_path):
                           capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert said(json.loads(out.read_text())) == said(newsattrib.load(exported).predict(text.read_text()))
+
+
+def test_plain_tokenizer_starts_every_word_with_a_token(tiny_model_dir, articles):
+    from newsattrib.export import word_split_tokenizer
+    from newsattrib.tokenizer import words_of
+    tokenizer = word_split_tokenizer(AutoTokenizer.from_pretrained(tiny_model_dir))
+    for text in [a.text for a in articles] + ["$37.6 «Хочу жити», — Censor.NET"]:
+        offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
+        starts = {s + len(text[s:e]) - len(text[s:e].lstrip()) for s, e in offsets}
+        assert {s for s, _ in words_of(text)} <= starts, text
