@@ -22,7 +22,9 @@ from newsattrib.fileio import atomic_write_text
 from newsattrib.pipeline import load
 
 ROOT = Path(__file__).resolve().parents[1]
-PLAIN = {"simple": {"aggregation_strategy": "simple"}, "first": {"aggregation_strategy": "first"}}
+# plain pipelines: aggregation, and whether the exported tokenizer (split at newsattrib's words) or the
+# model's own whole-text one is used
+PLAIN = {"simple": ("simple", True), "first": ("first", True), "simple-whole-text": ("simple", False)}
 
 
 def timed(predict, articles):
@@ -68,11 +70,14 @@ def main() -> None:
         if decoding is None:
             result["systems"][name]["claim_f1"] = round(evaluate(gold, records[name])["claims"][ALL]["micro"]["f1"], 4)
         print(name, result["systems"][name], flush=True)
-    from transformers import pipeline
-    stride = nlp.model.spec.stride
-    for name, settings in PLAIN.items():
+    from transformers import AutoTokenizer, pipeline
+    spec = nlp.model.spec
+    for name, (aggregation, split) in PLAIN.items():
+        tokenizer = AutoTokenizer.from_pretrained(Path(args.model) / (TOKEN_CLASSIFICATION if split else ""),
+                                                  model_max_length=spec.max_length)
+        settings = {"aggregation_strategy": aggregation, "stride": spec.stride, "word_split_tokenizer": split}
         tagger = pipeline("token-classification", model=str(Path(args.model) / TOKEN_CLASSIFICATION),
-                          stride=stride, device="cpu", **settings)
+                          tokenizer=tokenizer, stride=spec.stride, aggregation_strategy=aggregation, device="cpu")
 
         def predict(arts, tagger=tagger):
             return [{"id": a.id, "lang": a.lang, "text": a.text, "attributions": [],
@@ -80,7 +85,7 @@ def main() -> None:
 
         recs, rate = timed(predict, gold)
         result["systems"][f"pipeline-{name}"] = {
-            "settings": {**settings, "stride": stride}, "articles_per_s": round(rate, 3),
+            "settings": settings, "articles_per_s": round(rate, 3),
             "entity_f1": entity_f1(gold, recs),
             "agreement_f1": {ref: entity_f1(as_gold(records[ref]), recs)[ALL]
                              for ref in ("newsattrib-torch", "newsattrib-torch-all-speakers")}}

@@ -110,8 +110,8 @@ def write_folder(nlp, out: str | Path, source: str | Path, onnx: bool = True, ca
     staging.mkdir(parents=True)
     try:
         nlp.model.save(staging)
+        nlp.tokenizer.save_pretrained(staging)  # newsattrib's own, as trained
         model, tokenizer = token_classification_model(nlp)
-        tokenizer.save_pretrained(staging)
         model.save_pretrained(staging / TOKEN_CLASSIFICATION)
         tokenizer.save_pretrained(staging / TOKEN_CLASSIFICATION)
         if onnx:
