@@ -36,7 +36,8 @@ def main(cfg: DictConfig) -> None:
         card_cfg = OmegaConf.to_container(cfg.card, resolve=True)
         card_cfg["base_model"] = card_cfg.get("base_model") or base_model(ckpt)
         card = model_card.render(nlp.model.spec, reports, card_cfg, model_card.training_summary(ckpt),
-                                 pipeline_settings(nlp.model.spec), cfg.push_to_hub)
+                                 pipeline_settings(nlp.model.spec), cfg.push_to_hub or cfg.out,
+                                 hub=bool(cfg.push_to_hub))
         write_folder(nlp, out, ckpt, onnx=cfg.onnx, card=card)
         print(f"exported to {out} (scores in the card: {', '.join(reports) or 'none'})")
         if cfg.push_to_hub:

@@ -82,10 +82,12 @@ def _prf_metrics(scores: dict, types: tuple[str, ...], what: str) -> list[dict]:
     return [{"type": "f1", "name": f"{what} {t} F1", "value": round(scores[t]["f1"], 4)} for t in (*types, "micro")]
 
 
-def render(spec, reports: dict[str, dict], card_cfg: dict, summary: dict, settings: dict,
-           repo_id: str | None) -> str:
-    """The whole README.md: YAML header, then what the model does, its scores, data, use and limits."""
-    where = repo_id or "DIR"
+def render(spec, reports: dict[str, dict], card_cfg: dict, summary: dict, settings: dict, where: str,
+           hub: bool = False) -> str:
+    """The whole README.md: YAML header, then what the model does, its scores, data, use and limits;
+    ``where`` is what the loading examples load: a ``hub`` repository, else the folder."""
+    where = json.dumps(where, ensure_ascii=False)
+    local = f"snapshot_download({where})" if hub else where
     head = yaml.safe_dump(metadata(spec, reports, card_cfg), allow_unicode=True, sort_keys=False)
     lines = [f"---\n{head}---", "", f"# {card_cfg.get('name') or 'newsattrib'}", "",
              "Tags who said what in news, and through whom it reached the reader: SPEAKER, ORG, PROGRAM and "
@@ -101,9 +103,9 @@ def render(spec, reports: dict[str, dict], card_cfg: dict, summary: dict, settin
         if "claims" in report:
             lines += [""] + _table(report, "claims", CHAIN_LABELS)
             ch = report["chains"]
-            lines += ["", "Chains on claims matching gold exactly: " + ", ".join(
-                f"{lang} link F1 {ch[lang]['links']['f1']:.3f}, exact {ch[lang]['exact_match']:.3f}"
-                for lang in sorted(ch))]
+            lines += ["", "Chains on claims matching gold exactly: " + "; ".join(
+                f"{lang} link F1 {ch[lang]['links']['f1']:.3f}, exact chain {ch[lang]['exact_match']:.3f}"
+                for lang in _langs(ch))]
     if not reports:
         lines += ["", "No evaluation report was found for this model (export with `evaluate=true`)."]
     lines += ["", "## Training data", ""]
@@ -123,22 +125,29 @@ def render(spec, reports: dict[str, dict], card_cfg: dict, summary: dict, settin
               "names regardless). Chains reach only sources named in the claim's sentence or the next one.",
               "", "## How to load it", "", "With newsattrib (entities, claims and chains, the model's own "
               "windows and decoding):", "", "```python", "import newsattrib",
-              f"nlp = newsattrib.load({where!r})                   # or backend=\"onnx\" (onnxruntime)",
+              *(["from huggingface_hub import snapshot_download"] if hub else []),
+              f"nlp = newsattrib.load({local})  # or backend=\"onnx\" (onnxruntime)",
               "record = nlp.predict(text, lang=\"uk\")", "```", "",
               "With plain transformers (entities only, from the `token-classification` subfolder):", "",
               "```python", "from transformers import pipeline",
-              f"tagger = pipeline(\"token-classification\", model={where!r}, "
+              f"tagger = pipeline(\"token-classification\", model={where}, "
               f"model_kwargs={{\"subfolder\": \"token-classification\"}},",
-              f"                  aggregation_strategy={settings['aggregation_strategy']!r}, "
+              f"                  aggregation_strategy=\"{settings['aggregation_strategy']}\", "
               f"stride={settings['stride']})", "entities = tagger(text)", "```", "",
+              "Its tokenizer also splits text where newsattrib's words meet (`$37.6` reads `▁$|37|.|6`), as the "
+              "model saw text in training.", "",
               "The plain pipeline gives the entity head's tags grouped token by token; newsattrib reads one tag "
               "per word from the window where the word sits farthest from an edge, decodes a valid IOB2 "
               "sequence and keeps only the SPEAKERs that are sources of a claim, so the two differ slightly."]
     return "\n".join(lines) + "\n"
 
 
+def _langs(by_lang: dict) -> list[str]:
+    return sorted(lang for lang in by_lang if lang != ALL) + [ALL]
+
+
 def _table(report: dict, kind: str, types: tuple[str, ...]) -> list[str]:
-    langs = sorted(lang for lang in report[kind] if lang != ALL) + [ALL]
+    langs = _langs(report[kind])
     rows = [f"| {kind} | " + " | ".join(langs) + " | support |", "|---" * (len(langs) + 2) + "|"]
     for t in (*types, "micro", "macro"):
         rows.append(f"| {t} | " + " | ".join(f"{report[kind][lang][t]['f1']:.3f}" for lang in langs)
