@@ -190,3 +190,14 @@ def test_plain_tokenizer_starts_every_word_with_a_token(tiny_model_dir, articles
         offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]
         starts = {s + len(text[s:e]) - len(text[s:e].lstrip()) for s, e in offsets}
         assert {s for s, _ in words_of(text)} <= starts, text
+
+
+@pytest.mark.parametrize("args,message", [
+    ([], "ckpt_path is required"), (["ckpt_path=/nonexistent/model"], "out is required"),
+    (["ckpt_path=/nonexistent/model", "out=/tmp/na-x"], "/nonexistent/model: no such model folder"),
+    (["nope=1"], "configs/export.yaml: Could not override 'nope'")])
+def test_export_config_errors_are_one_line(args, message, tmp_path):
+    proc = subprocess.run([sys.executable, str(ROOT / "scripts/export.py"), *args, f"hydra.run.dir={tmp_path}"],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stderr.startswith("error:") and message in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1
