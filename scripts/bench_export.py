@@ -8,6 +8,7 @@ newsattrib both as published and without its SPEAKER rule). Writes benchmarks/ex
 `python scripts/bench_export.py DIR [--data data/test.jsonl] [--limit N]`
 """
 import argparse
+import bisect
 import json
 import platform
 import time
@@ -20,11 +21,13 @@ from newsattrib.evaluation import ALL, evaluate
 from newsattrib.export import TOKEN_CLASSIFICATION, pipeline_entities
 from newsattrib.fileio import atomic_write_text
 from newsattrib.pipeline import load
+from newsattrib.tokenizer import words_of
 
 ROOT = Path(__file__).resolve().parents[1]
-# plain pipelines: aggregation, and whether the exported tokenizer (split at newsattrib's words) or the
-# model's own whole-text one is used
-PLAIN = {"simple": ("simple", True), "first": ("first", True), "simple-whole-text": ("simple", False)}
+# plain pipelines: aggregation, whether the exported tokenizer (split at newsattrib's words) or the model's
+# own whole-text one is used, and whether the pipeline is given newsattrib's words (is_split_into_words)
+PLAIN = {"words-first": ("first", True, True), "simple": ("simple", True, False), "first": ("first", True, False),
+         "simple-whole-text": ("simple", False, False)}
 
 
 def timed(predict, articles):
@@ -51,6 +54,23 @@ def unscored(record: dict) -> tuple:
             [(a["claim"]["start"], a["claim"]["end"], a["label"], a["chain"]) for a in record["attributions"]])
 
 
+def on_words(text: str, tagger) -> list[dict]:
+    """The pipeline given newsattrib's words; its offsets (into the words joined by spaces) mapped back."""
+    words = words_of(text)
+    joined, at = [], 0
+    for s, e in words:
+        joined.append(at)
+        at += e - s + 1
+    out = []
+    found = tagger([text[s:e] for s, e in words], is_split_into_words=True)
+    for e in found[0] if found and isinstance(found[0], list) else found:  # one text in, a batch of one out
+        first = bisect.bisect_right(joined, e["start"]) - 1
+        last = bisect.bisect_right(joined, e["end"] - 1) - 1
+        out.append({**e, "start": words[first][0] + e["start"] - joined[first],
+                    "end": words[last][0] + e["end"] - joined[last]})
+    return pipeline_entities(text, out)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("model", help="a folder written by scripts/export.py")
@@ -72,16 +92,19 @@ def main() -> None:
         print(name, result["systems"][name], flush=True)
     from transformers import AutoTokenizer, pipeline
     spec = nlp.model.spec
-    for name, (aggregation, split) in PLAIN.items():
+    for name, (aggregation, split, given_words) in PLAIN.items():
         tokenizer = AutoTokenizer.from_pretrained(Path(args.model) / (TOKEN_CLASSIFICATION if split else ""),
                                                   model_max_length=spec.max_length)
-        settings = {"aggregation_strategy": aggregation, "stride": spec.stride, "word_split_tokenizer": split}
+        settings = {"aggregation_strategy": aggregation, "stride": spec.stride, "word_split_tokenizer": split,
+                    "is_split_into_words": given_words}
         tagger = pipeline("token-classification", model=str(Path(args.model) / TOKEN_CLASSIFICATION),
                           tokenizer=tokenizer, stride=spec.stride, aggregation_strategy=aggregation, device="cpu")
 
-        def predict(arts, tagger=tagger):
+        def predict(arts, tagger=tagger, given_words=given_words):
             return [{"id": a.id, "lang": a.lang, "text": a.text, "attributions": [],
-                     "entities": pipeline_entities(a.text, tagger(a.text)) if a.text.strip() else []} for a in arts]
+                     "entities": (on_words(a.text, tagger) if given_words else
+                                  pipeline_entities(a.text, tagger(a.text))) if a.text.strip() else []}
+                    for a in arts]
 
         recs, rate = timed(predict, gold)
         result["systems"][f"pipeline-{name}"] = {
