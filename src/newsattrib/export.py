@@ -11,7 +11,7 @@ Layout of ``DIR``::
 The entity head is a Linear on each word's first-token state, so the same weights on every token make a
 token classifier: the state of a word's first token is the state the head was trained on. Where
 ``transformers.pipeline`` and ``newsattrib`` differ is in what surrounds the head (words, windows,
-decoding); see ``PIPELINE_SETTINGS`` and the README's "Publishing" section.
+decoding); see ``pipeline_settings`` and the README's "Publishing" section.
 """
 from __future__ import annotations
 
