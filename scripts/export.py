@@ -47,7 +47,8 @@ def main(cfg: DictConfig) -> None:
 def base_model(ckpt: Path) -> str | None:
     """The Hub id of the encoder the run fine-tuned, from its config.yaml (``embedded``: e5-small)."""
     import yaml
-    config = ckpt.resolve().parent / "config.yaml"
+    from newsattrib.model_card import run_folder
+    config = run_folder(ckpt) / "config.yaml"
     if not config.is_file():
         return None
     name = ((yaml.safe_load(config.read_text(encoding="utf-8")) or {}).get("model") or {}).get("name_or_path")

@@ -18,9 +18,18 @@ from .fileio import read_json_file
 SYSTEM = "model"  # reports of the rule baseline (NAME_rules.json) are not the model's
 
 
+def run_folder(model_folder: Path) -> Path:
+    """The training run that wrote a model folder: ``RUN/model`` or ``RUN/checkpoints/checkpoint-N``."""
+    parent = model_folder.resolve().parent
+    return parent.parent if parent.name == "checkpoints" else parent
+
+
 def run_reports(model_folder: Path) -> dict[str, dict]:
-    """The model's evaluation reports of the training run that wrote ``model_folder`` (``RUN/model``)."""
-    folder = model_folder.resolve().parent / "reports"
+    """The model's evaluation reports of the training run that wrote ``model_folder``. They score the run's
+    final ``model/``, so a checkpoint has none (export it with ``evaluate=true``)."""
+    if model_folder.resolve().parent.name == "checkpoints":
+        return {}
+    folder = run_folder(model_folder) / "reports"
     reports = {}
     for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
         report = read_json_file(path)
@@ -31,7 +40,7 @@ def run_reports(model_folder: Path) -> dict[str, dict]:
 
 def training_summary(model_folder: Path) -> dict:
     """Articles per language of the training files named in the run's ``config.yaml``, where they exist."""
-    config = model_folder.resolve().parent / "config.yaml"
+    config = run_folder(model_folder) / "config.yaml"
     if not config.is_file():
         return {}
     cfg = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
