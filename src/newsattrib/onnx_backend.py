@@ -51,8 +51,11 @@ def export_onnx(model: NewsAttribModel, path: str | Path) -> Path:
     n = min(model.spec.max_length, 16)
     example = (torch.ones(2, n, dtype=torch.long), torch.ones(2, n, dtype=torch.long))
     free = {0: torch.export.Dim.DYNAMIC, 1: torch.export.Dim.DYNAMIC}  # windows, tokens
-    # the exporter's notes on operators this model does not use (torchvision's) and its own deprecations
+    # the exporter's notes on operators this model does not use (torchvision's), on each graph pass (shown
+    # when a Hydra script has set the root logger to INFO) and its own deprecations
     logging.getLogger("torch.onnx._internal.exporter._registration").setLevel(logging.ERROR)
+    for name in ("onnx_ir", "onnxscript", "torch.onnx"):
+        logging.getLogger(name).setLevel(logging.WARNING)
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore", FutureWarning)
         torch.onnx.export(wrapped, example, str(path), input_names=list(ONNX_INPUTS),
