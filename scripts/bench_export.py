@@ -26,7 +26,7 @@ from newsattrib.tokenizer import words_of
 ROOT = Path(__file__).resolve().parents[1]
 # plain pipelines: aggregation, whether the exported tokenizer (split at newsattrib's words) or the model's
 # own whole-text one is used, and whether the pipeline is given newsattrib's words (is_split_into_words)
-PLAIN = {"words-first": ("first", True, True), "simple": ("simple", True, False), "first": ("first", True, False),
+PLAIN = {"simple": ("simple", True, False), "words-first": ("first", True, True), "first": ("first", True, False),
          "simple-whole-text": ("simple", False, False)}
 
 
@@ -77,6 +77,7 @@ def main() -> None:
     ap.add_argument("--data", default=str(ROOT / "data/test.jsonl"))
     ap.add_argument("--limit", type=int, default=0, help="only the first N articles (0: all)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks/export.json"))
+    ap.add_argument("--plain", default=",".join(PLAIN), help=f"plain pipelines to run, of {', '.join(PLAIN)}")
     args = ap.parse_args()
     gold = read_corpus(args.data)[:args.limit or None]
     result = {"model": args.model, "data": args.data, "articles": len(gold), "torch_threads": torch.get_num_threads(),
@@ -92,7 +93,8 @@ def main() -> None:
         print(name, result["systems"][name], flush=True)
     from transformers import AutoTokenizer, pipeline
     spec = nlp.model.spec
-    for name, (aggregation, split, given_words) in PLAIN.items():
+    for name in args.plain.split(","):
+        aggregation, split, given_words = PLAIN[name]
         tokenizer = AutoTokenizer.from_pretrained(Path(args.model) / (TOKEN_CLASSIFICATION if split else ""),
                                                   model_max_length=spec.max_length)
         settings = {"aggregation_strategy": aggregation, "stride": spec.stride, "word_split_tokenizer": split,
