@@ -25,7 +25,7 @@ def main(cfg: DictConfig) -> None:
         from newsattrib.pipeline import load
         from newsattrib.train import score
         decoding = {k: v for k, v in cfg.decoding.items() if v is not None}
-        score(load(ckpt, cfg.batch_size, decoding, cfg.device), cfg, Path(cfg.output_dir),
+        score(load(ckpt, cfg.batch_size, decoding, cfg.device, cfg.backend), cfg, Path(cfg.output_dir),
               rule_baseline=cfg.rule_baseline)
 
 

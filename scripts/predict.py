@@ -33,6 +33,8 @@ def main() -> None:
     ap.add_argument("--device", default="auto", help="cpu, cuda, cuda:N, or auto: the GPU where there is one")
     ap.add_argument("--int8", action="store_true",
                     help="int8 dynamic quantization (CPU): faster, entity F1 change measured by bench_infer.py")
+    ap.add_argument("--backend", choices=("torch", "onnx"), default="torch",
+                    help="onnx: the model folder's model.onnx (written by scripts/export.py) in onnxruntime, on the CPU")
     ap.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                     help="show a progress bar (default: when standard error is a terminal)")
     args = ap.parse_args()
@@ -48,7 +50,7 @@ def main() -> None:
         from accelerate import PartialState
         state = PartialState()
         device = state.device if args.device == "auto" and state.num_processes > 1 else args.device
-        pipe = load(args.model, args.batch_size, device=device, int8=args.int8)
+        pipe = load(args.model, args.batch_size, device=device, backend=args.backend, int8=args.int8)
         progress = sys.stderr.isatty() if args.progress is None else args.progress
         if state.is_main_process:
             warn_untrained_languages(inputs, pipe.model.spec.languages)

@@ -179,24 +179,37 @@ def resolve_device(name: str | torch.device | None = "auto") -> torch.device:
     return device
 
 
+BACKENDS = ("torch", "onnx")
+
+
 def load(path: str | os.PathLike, batch_size: int = 4, decoding: dict | None = None,
-         device: str | torch.device | None = "cpu", int8: bool = False) -> Pipeline:
+         device: str | torch.device | None = "cpu", backend: str = "torch", int8: bool = False) -> Pipeline:
     """Load a published model folder (``newsattrib.json``, ``model.safetensors``, tokenizer files) onto
     ``device`` (``auto``: the GPU where there is one); ``decoding`` overrides the saved article-level
-    decoding rules (e.g. ``{"speakers_need_chain": False}``); ``int8``: dynamic int8 quantization (CPU only)."""
+    decoding rules (e.g. ``{"speakers_need_chain": False}``). ``backend="onnx"`` runs the folder's
+    ``model.onnx`` (written by ``scripts/export.py``) in onnxruntime on the CPU; ``int8``: the torch
+    model with dynamic int8 quantization (CPU only)."""
     path = Path(path)
     if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
         raise NewsAttribError(f"batch_size must be a whole number of 1 or more, got {batch_size!r}")
+    if backend not in BACKENDS:
+        raise NewsAttribError(f"backend must be one of {', '.join(BACKENDS)}, got {backend!r}")
     device = resolve_device(device)
-    model, tokenizer = NewsAttribModel.load(path).to(device), load_tokenizer(path)
-    rows = model.encoder.get_input_embeddings().num_embeddings
+    if backend == "onnx":
+        from .onnx_backend import OnnxModel
+        model = OnnxModel(path)
+        rows = model.spec.encoder.get("vocab_size", 0)
+    else:
+        model = NewsAttribModel.load(path).to(device)
+        rows = model.encoder.get_input_embeddings().num_embeddings
+    tokenizer = load_tokenizer(path)
     top = max(tokenizer.get_vocab().values(), default=0)
     if top >= rows:
         raise NewsAttribError(f"{path / 'tokenizer.json'}: token ids go up to {top}, the model has {rows} "
                               "embeddings; the tokenizer is not this model's")
     if int8:
-        if device.type != "cpu":
-            raise NewsAttribError(f"int8 quantization runs on the CPU only, not on {device}")
+        if backend != "torch" or device.type != "cpu":
+            raise NewsAttribError(f"int8 quantization is for the torch backend on the CPU, not {backend} on {device}")
         model = int8_dynamic(model)
     return Pipeline(model, tokenizer, batch_size, decoding)
 
