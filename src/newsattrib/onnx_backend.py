@@ -20,7 +20,7 @@ from torch import nn
 
 from .errors import NewsAttribError
 from .fileio import WEIGHTS_NAME
-from .modeling import INFERENCE_WINDOWS, WORD_INPUTS, ChainLinker, NewsAttribModel, load_config, to_host
+from .modeling import INFERENCE_TOKENS, WORD_INPUTS, ChainLinker, NewsAttribModel, load_config, to_host
 
 ONNX_INPUTS = ("input_ids", "attention_mask")
 OPSET = 18
@@ -97,10 +97,10 @@ class OnnxModel(nn.Module):
         self.eval()
 
     def window_outputs(self, input_ids: np.ndarray, attention_mask: np.ndarray) -> dict[str, np.ndarray]:
-        """The graph's outputs for windows, run ``INFERENCE_WINDOWS`` at a time so memory stays bounded."""
-        parts = [self.session.run(None, {"input_ids": input_ids[i:i + INFERENCE_WINDOWS],
-                                         "attention_mask": attention_mask[i:i + INFERENCE_WINDOWS]})
-                 for i in range(0, len(input_ids), INFERENCE_WINDOWS)]
+        """The graph's outputs for windows, about ``INFERENCE_TOKENS`` tokens at a time so memory stays bounded."""
+        chunk = max(1, INFERENCE_TOKENS // input_ids.shape[1])
+        parts = [self.session.run(None, {"input_ids": input_ids[i:i + chunk], "attention_mask": attention_mask[i:i + chunk]})
+                 for i in range(0, len(input_ids), chunk)]
         return {name: np.concatenate([p[k] for p in parts]) for k, name in enumerate(self._outputs)}
 
     @torch.no_grad()
