@@ -37,5 +37,5 @@ def test_int8_predicts_on_the_cpu_only(tiny_model_dir, articles, tmp_path):
     assert isinstance(nlp.model.entity_head, torch.ao.nn.quantized.dynamic.Linear)
     records = nlp.predict_articles(articles[:3])
     assert [r["id"] for r in records] == [a.id for a in articles[:3]]
-    with pytest.raises(NewsAttribError, match="CPU only"):
+    with pytest.raises(NewsAttribError, match="torch backend on the CPU"):
         newsattrib.load(tmp_path, int8=True, device="meta")
