@@ -150,11 +150,12 @@ def test_ctrl_c_while_printing_to_standard_output(trained, tmp_path):
     n = 2000  # enough that the interrupt lands mid-run however fast the tiny model is
     src.write_text("".join(json.dumps({"id": f"d{i}", "text": f"Коваль заявив, що {i} дронів збито."}) + "\n"
                            for i in range(n)), encoding="utf-8")
+    # unbuffered bytes: a buffered readline could read ahead a second record that communicate() never sees
     proc = subprocess.Popen([sys.executable, PREDICT, str(trained["model"]), str(src), "--batch-size", "1"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    first = proc.stdout.readline()  # one record is out: interrupt
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
+    first = proc.stdout.readline().decode()  # one record is out: interrupt
     proc.send_signal(signal.SIGINT)
-    rest, err = proc.communicate(timeout=120)
+    rest, err = (b.decode() for b in proc.communicate(timeout=120))
     assert proc.returncode == 130, err[-3000:]
     printed = [first] + rest.splitlines(keepends=True)
     assert "Traceback" not in err and all(json.loads(l)["id"] for l in printed)

@@ -1,5 +1,7 @@
 """Prediction speed-ups keep results: length-bucketed windows give the states of one padded call; int8
 dynamic quantization is an option of ``load`` on the CPU."""
+import json
+
 import pytest
 import torch
 
@@ -39,3 +41,21 @@ def test_int8_predicts_on_the_cpu_only(tiny_model_dir, articles, tmp_path):
     assert [r["id"] for r in records] == [a.id for a in articles[:3]]
     with pytest.raises(NewsAttribError, match="torch backend on the CPU"):
         newsattrib.load(tmp_path, int8=True, device="meta")
+
+
+def test_windows_fit_the_encoders_positions(tiny_model_dir, tmp_path):
+    """The tiny encoder has 128 positions: the default window shrinks to it, a longer one is one clear error
+    (in ``build_model`` and in a saved folder), never a shape error inside the encoder."""
+    model = build_model(tiny_model_dir, link_hidden=16)
+    assert model.spec.max_length == 128
+    long_text = " ".join(["Коваль заявив, що 12 дронів збито над Києвом."] * 40)
+    records = newsattrib.Pipeline(model, load_tokenizer(tiny_model_dir)).predict_articles(
+        [Article("long", "uk", long_text)])
+    assert records[0]["id"] == "long"
+    with pytest.raises(NewsAttribError, match="longer than the encoder's 128 positions"):
+        build_model(tiny_model_dir, max_length=200)
+    model.save(tmp_path)
+    raw = json.loads((tmp_path / "newsattrib.json").read_text())
+    (tmp_path / "newsattrib.json").write_text(json.dumps({**raw, "max_length": 300}))
+    with pytest.raises(NewsAttribError, match="'max_length' 300 is longer than the encoder's 128 positions"):
+        modeling.load_config(tmp_path)

@@ -23,6 +23,7 @@ from .tokenizer import N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
 INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
+OFFSET_POSITIONS = ("roberta", "xlm-roberta", "xlm-roberta-xl", "camembert")  # positions start after padding
 WORD_INPUTS = ("input_ids", "attention_mask", "token_window", "token_pos", "word_token")
 
 
@@ -55,6 +56,14 @@ class ModelConfig:
     @property
     def label_schema(self) -> Schema:
         return Schema.from_dict(self.schema)
+
+    def label_problem(self) -> str | None:
+        """Why the heads' tags are not the schema's, if they are not: the ids would be read as other labels."""
+        schema = self.label_schema
+        for key, tags in (("entity_tags", schema.entity_tags), ("claim_tags", schema.claim_tags)):
+            if getattr(self, key) != tags:
+                return f"{key!r} {getattr(self, key)} disagree with the schema's {tags}"
+        return None
 
 
 def span_means(states: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
@@ -233,12 +242,16 @@ def load_config(folder: str | Path) -> ModelConfig:
             raise NewsAttribError(f"{path}: {key!r} {problem}, got {json.dumps(value)[:80]}")
     config = ModelConfig(**raw)
     try:
-        schema = config.label_schema
+        config.label_schema
     except (TypeError, ValueError) as exc:
         raise NewsAttribError(f"{path}: 'schema' is not a valid label schema ({exc})") from None
-    for key, tags in (("entity_tags", schema.entity_tags), ("claim_tags", schema.claim_tags)):
-        if getattr(config, key) != tags:
-            raise NewsAttribError(f"{path}: {key!r} {getattr(config, key)} disagree with the schema's {tags}")
+    problem = config.label_problem()
+    if problem:
+        raise NewsAttribError(f"{path}: {problem}")
+    limit = encoder_positions(encoder_config(config.encoder))
+    if limit is not None and config.max_length > limit:
+        raise NewsAttribError(f"{path}: 'max_length' {config.max_length} is longer than the encoder's {limit} "
+                              f"positions")
     return config
 
 
@@ -286,11 +299,26 @@ def encoder_config(d: dict):
     return AutoConfig.for_model(d.pop("model_type"), **d)
 
 
+def encoder_positions(config) -> int | None:
+    """The longest window (special tokens included) the encoder has positions for; RoBERTa-style encoders
+    count positions from ``pad_token_id + 1``. ``None`` where the config states no limit."""
+    n = getattr(config, "max_position_embeddings", None)
+    if n is None:
+        return None
+    return n - (config.pad_token_id + 1 if config.model_type in OFFSET_POSITIONS else 0)
+
+
 def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = False, schema: Schema = NEWS,
                 **kwargs) -> NewsAttribModel:
     """A fresh model around a pretrained encoder (a local folder or a hub id) with heads for ``schema``'s
     labels, from safetensors only unless ``allow_pickle`` is given; remote code is never run."""
     encoder = AutoModel.from_pretrained(encoder_path, use_safetensors=not allow_pickle, trust_remote_code=False)
+    limit = encoder_positions(encoder.config)
+    if limit is not None:
+        if kwargs.get("max_length", 0) > limit:
+            raise NewsAttribError(f"max_length={kwargs['max_length']} is longer than the encoder's {limit} positions "
+                                  f"({encoder_path})")
+        kwargs.setdefault("max_length", min(ModelConfig.max_length, limit))
     cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, schema=schema.to_dict(),
                       entity_tags=schema.entity_tags, claim_tags=schema.claim_tags,
                       **{"split_words": True, **kwargs})

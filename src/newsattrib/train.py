@@ -203,6 +203,9 @@ def score(pipe: Pipeline, cfg: DictConfig, out: Path, rule_baseline: bool = Fals
 
     Every corpus is scored under its own name (see ``eval_targets``); each report names its files."""
     targets = eval_targets(cfg)
+    problem = pipe.model.spec.label_problem()
+    if problem:
+        raise NewsAttribError(f"the checkpoint's {problem}; its scores would be misaligned")
     with_claims = "claim" in pipe.model.spec.heads
     reports = {}
     for name, files in targets.items():
