@@ -21,7 +21,7 @@ from newsattrib.evaluation import ALL, evaluate
 from newsattrib.export import TOKEN_CLASSIFICATION, pipeline_entities
 from newsattrib.fileio import atomic_write_text
 from newsattrib.pipeline import load
-from newsattrib.tokenizer import words_of
+from newsattrib.features import words_of
 
 ROOT = Path(__file__).resolve().parents[1]
 # plain pipelines: aggregation, whether the exported tokenizer (split at newsattrib's words) or the model's

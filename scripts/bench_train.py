@@ -36,7 +36,7 @@ from newsattrib.embedded import embedded_model_dir
 from newsattrib.modeling import build_model
 from newsattrib.pipeline import Pipeline, load_tokenizer
 from newsattrib.schema import NEWS
-from newsattrib.tokenizer import spans_to_tags, tags_to_spans, words_of
+from newsattrib.features import spans_to_tags, tags_to_spans, words_of
 from newsattrib.train import cpu_has_bf16
 from newsattrib.trainer import NewsAttribTrainer, make_optimizer, to_dataset
 

@@ -7,7 +7,7 @@ from newsattrib.data_collator import ArticleCollator
 from newsattrib.evaluation import evaluate
 from newsattrib.pipeline import Pipeline
 from newsattrib.modeling import build_model
-from newsattrib.tokenizer import (encode_article, featurize, owners, spans_to_tags, tags_to_spans, windows, word_span_of,
+from newsattrib.features import (encode_article, featurize, owners, spans_to_tags, tags_to_spans, windows, word_span_of,
                                   words_of)
 
 from conftest import make_article

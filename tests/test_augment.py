@@ -9,7 +9,7 @@ from newsattrib.augment import (FUNCTIONS, STYLES, AugmentEpoch, AugmentedArticl
 from newsattrib.corpus import parse_record
 from newsattrib.errors import NewsAttribError
 from newsattrib.textunits import QUOTE_MARKS, QUOTE_PAIRS, quotation_regions, quote_claim_span
-from newsattrib.tokenizer import encode_article, sentence_ids, words_of
+from newsattrib.features import encode_article, sentence_ids, words_of
 from newsattrib.trainer import to_dataset
 
 from conftest import make_article, sample_articles

@@ -5,7 +5,7 @@ import pytest
 from newsattrib.corpus import parse_record
 from newsattrib.decoding import choose_chain, decode_article
 from newsattrib.schema import NEWS
-from newsattrib.tokenizer import ROLES, words_of
+from newsattrib.features import ROLES, words_of
 
 ENTITY_TAGS, CLAIM_TAGS = NEWS.entity_tags, NEWS.claim_tags
 

@@ -86,7 +86,7 @@ def test_onnx_logits_match_torch(exported):
     torch_model = newsattrib.load(exported).model
     onnx_model = OnnxModel(exported)
     nlp = newsattrib.load(exported)
-    from newsattrib.tokenizer import featurize
+    from newsattrib.features import featurize
     from newsattrib.corpus import Article
     texts = ["Андрій Коваль заявив, що «сили оборони знищили 20 дронів». " * 6, "According to Censor.NET, ok."]
     batch = nlp.collator([featurize(Article(str(i), "uk", t), nlp.tokenizer, with_labels=False)
@@ -184,7 +184,7 @@ def test_predict_script_with_onnx_backend(exported, tmp_path):
 
 def test_plain_tokenizer_starts_every_word_with_a_token(tiny_model_dir, articles):
     from newsattrib.export import word_split_tokenizer
-    from newsattrib.tokenizer import words_of
+    from newsattrib.features import words_of
     tokenizer = word_split_tokenizer(AutoTokenizer.from_pretrained(tiny_model_dir))
     for text in [a.text for a in articles] + ["$37.6 «Хочу жити», — Censor.NET"]:
         offsets = tokenizer(text, add_special_tokens=False, return_offsets_mapping=True)["offset_mapping"]

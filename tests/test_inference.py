@@ -12,7 +12,7 @@ from newsattrib.errors import NewsAttribError
 from newsattrib.data_collator import ArticleCollator
 from newsattrib.modeling import WORD_INPUTS, build_model
 from newsattrib.pipeline import load_tokenizer
-from newsattrib.tokenizer import featurize
+from newsattrib.features import featurize
 
 
 def test_bucketed_states_match_one_padded_call(tiny_model_dir, articles, monkeypatch):

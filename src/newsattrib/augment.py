@@ -38,7 +38,7 @@ from .errors import NewsAttribError
 from .schema import NEWS, Schema
 from .textunits import (PARAGRAPH_BREAK, QUOTE_MARKS, QUOTE_PAIRS, SENTENCE_END, Quote, quotation_regions,
                         quote_claim_span, words_of)
-from .tokenizer import featurize
+from .features import featurize
 
 PUNCT = re.compile(r"[^\w\s]")
 Edit = tuple[int, int, str]  # replace text[start:end] by the string

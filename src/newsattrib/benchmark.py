@@ -20,7 +20,7 @@ from .corpus import Article
 from .schema import NEWS
 from .evaluation import seqeval_scores
 from .fileio import atomic_write_text
-from .tokenizer import spans_to_tags, words_of
+from .features import spans_to_tags, words_of
 
 ROOT = Path(__file__).resolve().parents[2]
 CPU_FLAGS = ("avx2", "avx512f", "avx512_bf16", "amx_bf16", "amx_tile")

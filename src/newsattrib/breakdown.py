@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from .tokenizer import spans_to_tags, tags_to_spans
+from .features import spans_to_tags, tags_to_spans
 
 GOLD_CATEGORIES = ("exact", "class_wrong", "ends_early_late", "starts_early_late", "split", "merged",
                    "other_overlap", "missed")

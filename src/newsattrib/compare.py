@@ -25,7 +25,7 @@ from .errors import Interrupted, NewsAttribError
 from .evaluation import ALL, chain_counts, evaluate
 from .fileio import CONFIG_NAME, atomic_write_text, read_model_folder
 from .schema import Schema
-from .tokenizer import words_of
+from .features import words_of
 
 HEADLINE = ("entity_f1", "claim_f1", "link_f1", "chain_exact", "joint_score")
 CHAIN_STATS = ("matched", "exact", "class_correct", "link_tp", "link_pred", "link_gold")

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .tokenizer import owners, pair_bucket, windows
+from .features import owners, pair_bucket, windows
 
 MAX_CANDIDATES = 32  # mentions scored per claim: the nearest ones, so pairs grow linearly with length
 

@@ -21,7 +21,7 @@ import numpy as np
 
 from .schema import NEWS, Schema
 from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims, sentence_ids
-from .tokenizer import tags_to_spans, word_span_of
+from .features import tags_to_spans, word_span_of
 
 DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
                     "nearest_mention": True}

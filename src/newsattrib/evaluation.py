@@ -16,7 +16,7 @@ from . import breakdown as bd
 from .corpus import Article
 from .fileio import atomic_write_text
 from .schema import NEWS, Schema
-from .tokenizer import spans_to_tags, tags_to_spans, word_span_of, words_of
+from .features import spans_to_tags, tags_to_spans, word_span_of, words_of
 
 ALL = "all"
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME
-from .tokenizer import MARKS, _word_start_marker
+from .features import MARKS, _word_start_marker
 
 TOKEN_CLASSIFICATION = "token-classification"  # the subfolder of the plain transformers checkpoint
 ONNX_NAME = "model.onnx"

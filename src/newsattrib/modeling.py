@@ -19,7 +19,7 @@ from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .schema import NEWS, Schema
-from .tokenizer import N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
+from .features import N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
 
 INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
@@ -46,7 +46,7 @@ class ModelConfig:
     max_length: int = 512
     stride: int = 64
     decoding: dict = field(default_factory=lambda: dict(DEFAULT_DECODING))  # article-level rules, decoding.py
-    # every word starts a token of its own (tokenizer.encode_article); folders saved before had whole-text tokens
+    # every word starts a token of its own (features.encode_article); folders saved before had whole-text tokens
     split_words: bool = False
 
     @property

@@ -16,7 +16,7 @@ from .errors import NewsAttribError
 from .fileio import check_tokenizer_files
 from .decoding import decode_article
 from .modeling import NewsAttribModel, int8_dynamic
-from .tokenizer import featurize, words_of
+from .features import featurize, words_of
 
 MAX_CHARS = 100_000  # longer texts are read in pieces of this size, so memory stays bounded
 

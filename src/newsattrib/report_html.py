@@ -17,7 +17,7 @@ from . import breakdown as bd
 from .corpus import Article
 from .evaluation import ALL, report_types
 from .fileio import atomic_write_text
-from .tokenizer import word_span_of, words_of
+from .features import word_span_of, words_of
 
 SHOWN = {"exact": "exact", "class_wrong": "wrong type", "ends_early_late": "ends early/late",
          "starts_early_late": "starts early/late", "split": "split", "merged": "merged",

@@ -13,11 +13,11 @@ from .corpus import Article
 from .evaluation import evaluate, headline
 from .pipeline import Pipeline
 from .schema import NEWS, Schema
-from .tokenizer import featurize
+from .features import featurize
 
 
 def to_dataset(articles: list[Article], tokenizer, schema: Schema = NEWS) -> Dataset:
-    """Model features of each article, one row an article (see ``tokenizer.featurize``)."""
+    """Model features of each article, one row an article (see ``features.featurize``)."""
     return Dataset.from_list([featurize(a, tokenizer, schema=schema) for a in articles])
 
 
