@@ -91,8 +91,7 @@ def newsattrib_path(seconds: float, n_val: int | None) -> dict:
                            weight_decay=trainer_cfg.weight_decay, num_train_epochs=trainer_cfg.num_train_epochs,
                            bf16=cpu_has_bf16(), remove_unused_columns=False)
         optimizer = make_optimizer(model, args.learning_rate, task_cfg.head_learning_rate, args.weight_decay)
-        collator = ArticleCollator(tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, model_cfg.max_length,
-                                   model_cfg.stride)
+        collator = ArticleCollator.for_model(model.spec, tok)
         NewsAttribTrainer(model=model, args=args, train_dataset=data, data_collator=collator, processing_class=tok,
                           optimizers=(optimizer, None), callbacks=[budget]).train()
     records = Pipeline(model.eval(), tok, batch_size=4).predict_articles(val)

@@ -21,7 +21,7 @@ def test_bucketed_states_match_one_padded_call(tiny_model_dir, articles, monkeyp
     tok = load_tokenizer(tiny_model_dir)
     short = [Article("s1", "en", "Okhrimenko said."), Article("s2", "uk", "Коваль заявив, що дрони збито.")]
     feats = [featurize(a, tok, with_labels=False) for a in [short[0], *articles[:4], short[1]]]
-    batch = ArticleCollator(tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, 24, 6)(feats)
+    batch = ArticleCollator.for_model(model.spec, tok)(feats)
     assert len(set(batch["attention_mask"].sum(1).tolist())) > 1  # windows of several lengths
     inputs = {k: batch[k] for k in WORD_INPUTS}
     monkeypatch.setattr(modeling, "INFERENCE_TOKENS", 24 * 3)  # several chunks

@@ -7,10 +7,16 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 
 from .features import owners, pair_bucket, windows
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from .modeling import ModelConfig
 
 MAX_CANDIDATES = 32  # mentions scored per claim: the nearest ones, so pairs grow linearly with length
 
@@ -35,6 +41,12 @@ class ArticleCollator:
     pad_id: int
     max_length: int = 512  # window size including the two special tokens
     stride: int = 64
+
+    @classmethod
+    def for_model(cls, spec: ModelConfig, tokenizer: PreTrainedTokenizerBase) -> ArticleCollator:
+        """The collator of a model: its saved window settings and its tokenizer's special tokens."""
+        return cls(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
+                   spec.max_length, spec.stride)
 
     def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
         win_ids: list[list[int]] = []

@@ -29,9 +29,7 @@ class Pipeline:
         self.batch_size = batch_size
         self.decoding = {**model.spec.decoding, **(decoding or {})}  # the saved rules, overridden if asked
         self.schema = model.spec.label_schema
-        cfg = model.spec
-        self.collator = ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
-                                        cfg.max_length, cfg.stride)
+        self.collator = ArticleCollator.for_model(model.spec, tokenizer)
 
     @torch.inference_mode()
     def predict_articles(self, articles: Iterable[Article], progress: bool = False) -> list[dict]:

@@ -158,8 +158,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
                                                      schema)
     trainer = NewsAttribTrainer(
         model=model, args=args, train_dataset=train_data,
-        data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
-                                      cfg.model.max_length, cfg.model.stride),
+        data_collator=ArticleCollator.for_model(model.spec, tokenizer),
         processing_class=tokenizer, eval_dataset=val_articles, optimizers=(optimizer, None),
         callbacks=[interrupt, *augment_callbacks, *(callbacks or [])])
     result = trainer.train(resume_from_checkpoint=ckpt)
