@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from newsattrib.corpus import CorpusError, read_corpus, write_corpus
+from newsattrib.errors import user_errors
 from newsattrib.splits import near_duplicates, split_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,11 +33,8 @@ def main() -> int:
         if run.returncode:
             print(run.stdout, run.stderr, file=sys.stderr)
             return 2
-        try:
+        with user_errors(plain=(CorpusError,)):  # the problems as they are, one a line
             articles = read_corpus(all_path)
-        except CorpusError as exc:
-            print(exc, file=sys.stderr)
-            return 2
     # articles of the committed splits stay in them; new ones are split 70/15/15 by language
     assigned = {json.loads(line)["id"]: name for name in ("train", "validation", "test")
                 if (args.out / f"{name}.jsonl").is_file()
