@@ -227,6 +227,7 @@ def read_texts(path: str | os.PathLike, lang: str | None = None) -> list[Article
                 raise NewsAttribError(problem)
         return [Article(path.stem, lang or "", raw.decode("utf-8").replace("\r\n", "\n"))]
     out, problems = [], []
+    # not fileio.read_jsonl: every problem of the file is reported at once, not the first one
     for lineno, bline in enumerate(raw.split(b"\n"), start=1):
         problem = _not_utf8(path, lineno, bline)
         if problem:
