@@ -137,8 +137,9 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
 
     path = encoder_path(cfg.model)
     tokenizer = load_tokenizer(path)
+    # task.link_hidden: the chain linker's size, so only task=joint has it
     model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle, schema=schema,
-                        link_hidden=cfg.task.link_hidden, dropout=cfg.task.dropout,
+                        link_hidden=cfg.task.get("link_hidden", ModelConfig.link_hidden), dropout=cfg.task.dropout,
                         loss_weights=dict(cfg.task.loss_weights), decoding=dict(cfg.task.get("decoding") or {}),
                         max_length=cfg.model.max_length,
                         stride=cfg.model.stride)
