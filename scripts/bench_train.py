@@ -37,7 +37,7 @@ from newsattrib.modeling import build_model
 from newsattrib.pipeline import Pipeline, load_tokenizer
 from newsattrib.schema import NEWS
 from newsattrib.features import spans_to_tags, tags_to_spans, words_of
-from newsattrib.train import cpu_has_bf16
+from newsattrib.train import cpu_has_bf16, linker_settings
 from newsattrib.trainer import NewsAttribTrainer, make_optimizer, to_dataset
 
 ENTITY_TAGS = NEWS.entity_tags
@@ -81,7 +81,7 @@ def newsattrib_path(seconds: float, n_val: int | None) -> dict:
     tok = load_tokenizer(encoder)
     train, val = read_corpus(ROOT / "data/train.jsonl"), read_corpus(ROOT / "data/validation.jsonl")[:n_val]
     model = build_model(encoder, max_length=model_cfg.max_length, stride=model_cfg.stride,
-                        link_hidden=task_cfg.link_hidden, dropout=task_cfg.dropout)
+                        **linker_settings(task_cfg), dropout=task_cfg.dropout)
     model.freeze_word_embeddings()
     data = to_dataset(train, tok)
     budget = TimeBudget(seconds)

@@ -105,7 +105,7 @@ class Pipeline:
 
     def _link_probs(self, states, feats, claims, mentions) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each claim: the mentions scored for it (the nearest ones) and their role probabilities."""
-        pairs = ArticleCollator.link_pairs([feats], [claims], [mentions])
+        pairs = self.collator.link_pairs([feats], [claims], [mentions])
         probs = self.model.link_probs(states, pairs)
         claim_of, mention_of = pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()
         return [(mention_of[claim_of == i], probs[claim_of == i]) for i in range(len(claims))]

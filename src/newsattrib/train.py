@@ -119,6 +119,16 @@ def cpu_has_bf16() -> bool:
     return any(check() for check in checks if check is not None)
 
 
+LINKER_KEYS = ("link_hidden", "max_candidates", "sentence_offsets", "distance_edges")
+
+
+def linker_settings(task: DictConfig) -> dict:
+    """The chain linker's settings the task gives (task=joint; the others have no linker): ModelConfig's
+    defaults stand for the ones it leaves out."""
+    return {k: OmegaConf.to_container(task[k]) if OmegaConf.is_list(task[k]) else task[k]
+            for k in LINKER_KEYS if k in task}
+
+
 def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     """Train on data.train (+ generated articles), keep the best epoch by validation, save and score it.
 
@@ -137,9 +147,8 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
 
     path = encoder_path(cfg.model)
     tokenizer = load_tokenizer(path)
-    # task.link_hidden: the chain linker's size, so only task=joint has it
     model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle, schema=schema,
-                        link_hidden=cfg.task.get("link_hidden", ModelConfig.link_hidden), dropout=cfg.task.dropout,
+                        **linker_settings(cfg.task), dropout=cfg.task.dropout,
                         loss_weights=dict(cfg.task.loss_weights), decoding=dict(cfg.task.get("decoding") or {}),
                         max_length=cfg.model.max_length,
                         stride=cfg.model.stride)
