@@ -37,7 +37,7 @@ from newsattrib.modeling import build_model
 from newsattrib.pipeline import Pipeline, load_tokenizer
 from newsattrib.schema import NEWS
 from newsattrib.features import spans_to_tags, tags_to_spans, words_of
-from newsattrib.train import cpu_has_bf16
+from newsattrib.train import cpu_has_bf16, linker_settings
 from newsattrib.trainer import NewsAttribTrainer, make_optimizer, to_dataset
 
 ENTITY_TAGS = NEWS.entity_tags
@@ -81,7 +81,7 @@ def newsattrib_path(seconds: float, n_val: int | None) -> dict:
     tok = load_tokenizer(encoder)
     train, val = read_corpus(ROOT / "data/train.jsonl"), read_corpus(ROOT / "data/validation.jsonl")[:n_val]
     model = build_model(encoder, max_length=model_cfg.max_length, stride=model_cfg.stride,
-                        link_hidden=task_cfg.link_hidden, dropout=task_cfg.dropout)
+                        **linker_settings(task_cfg), dropout=task_cfg.dropout)
     model.freeze_word_embeddings()
     data = to_dataset(train, tok)
     budget = TimeBudget(seconds)
@@ -91,8 +91,7 @@ def newsattrib_path(seconds: float, n_val: int | None) -> dict:
                            weight_decay=trainer_cfg.weight_decay, num_train_epochs=trainer_cfg.num_train_epochs,
                            bf16=cpu_has_bf16(), remove_unused_columns=False)
         optimizer = make_optimizer(model, args.learning_rate, task_cfg.head_learning_rate, args.weight_decay)
-        collator = ArticleCollator(tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, model_cfg.max_length,
-                                   model_cfg.stride)
+        collator = ArticleCollator.for_model(model.spec, tok)
         NewsAttribTrainer(model=model, args=args, train_dataset=data, data_collator=collator, processing_class=tok,
                           optimizers=(optimizer, None), callbacks=[budget]).train()
     records = Pipeline(model.eval(), tok, batch_size=4).predict_articles(val)

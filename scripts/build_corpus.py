@@ -5,13 +5,14 @@ Runs ../shared/tools/lite2jsonl.py (the authoring aid) on the lite files, then v
 splits new articles 70/15/15 by language (committed ones keep their split) and refuses near-duplicates across splits. Not part of the main job.
 """
 import argparse
-import json
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 from newsattrib.corpus import CorpusError, read_corpus, write_corpus
+from newsattrib.errors import user_errors
+from newsattrib.fileio import read_jsonl
 from newsattrib.splits import near_duplicates, split_articles
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,15 +33,12 @@ def main() -> int:
         if run.returncode:
             print(run.stdout, run.stderr, file=sys.stderr)
             return 2
-        try:
+        with user_errors(plain=(CorpusError,)):  # the problems as they are, one a line
             articles = read_corpus(all_path)
-        except CorpusError as exc:
-            print(exc, file=sys.stderr)
-            return 2
     # articles of the committed splits stay in them; new ones are split 70/15/15 by language
-    assigned = {json.loads(line)["id"]: name for name in ("train", "validation", "test")
-                if (args.out / f"{name}.jsonl").is_file()
-                for line in (args.out / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()}
+    with user_errors():
+        assigned = {rec["id"]: name for name in ("train", "validation", "test")
+                    if (args.out / f"{name}.jsonl").is_file() for _, rec in read_jsonl(args.out / f"{name}.jsonl")}
     splits = split_articles(articles, seed=args.seed, assigned=assigned)
     dups = near_duplicates(splits["validation"] + splits["test"], splits["train"])
     if dups:

@@ -5,6 +5,7 @@ import sys
 from pathlib import Path
 
 from newsattrib.corpus import CorpusError, read_corpora, read_corpus
+from newsattrib.errors import user_errors
 from newsattrib.splits import MAX_JACCARD, near_duplicates
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -12,12 +13,9 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 
 def main() -> int:
     files = {s: DATA / f"{s}.jsonl" for s in ("train", "validation", "test")}
-    try:
+    with user_errors(plain=(CorpusError,)):  # the problems as they are, one a line
         read_corpora(files.values())
         splits = {s: read_corpus(f) for s, f in files.items()}
-    except CorpusError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     dups = near_duplicates(splits["validation"] + splits["test"], splits["train"])
     for held, train, j in dups:
         print(f"{held} near-duplicates train article {train} (Jaccard {j:.2f} >= {MAX_JACCARD})", file=sys.stderr)

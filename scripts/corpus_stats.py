@@ -19,13 +19,9 @@ def main() -> int:
     ap.add_argument("--json", action="store_true", help="print the numbers as JSON")
     ap.add_argument("--schema", help="a label schema YAML (configs/schema/*.yaml); default: ANNOTATION.md's labels")
     args = ap.parse_args()
-    try:
-        with user_errors():
-            schema = read_schema(args.schema)
+    with user_errors(plain=(CorpusError,)):  # the problems as they are, one a line
+        schema = read_schema(args.schema)
         stats = corpus_stats(read_corpora(args.files, schema), schema)
-    except CorpusError as exc:
-        print(exc, file=sys.stderr)
-        return 2
     print(json.dumps(stats, indent=2) if args.json else format_stats(stats))
     return 0
 

@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from newsattrib.errors import NewsAttribError, user_errors
 from newsattrib.schema import NEWS
 from newsattrib.textunits import (opens_quote, punctuation_inside_marks, quotation_regions, quote_claim_span,
                                  quote_claims)
@@ -94,11 +95,11 @@ def main(argv=None) -> int:
     total = 0
     for path in files:
         lite = json.loads(path.read_text(encoding="utf-8"))
-        try:
-            changes = normalise(lite, platforms)
-        except (ValueError, IndexError) as exc:
-            print(f"error: {path}: article {lite.get('id', '-')}: {exc}", file=sys.stderr)
-            return 2
+        with user_errors():
+            try:
+                changes = normalise(lite, platforms)
+            except (ValueError, IndexError) as exc:
+                raise NewsAttribError(f"{path}: article {lite.get('id', '-')}: {exc}") from None
         if changes:
             path.write_text(json.dumps(lite, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
             total += len(changes)

@@ -16,13 +16,8 @@ def main(argv=None) -> int:
     ap.add_argument("files", nargs="+")
     ap.add_argument("--schema", help="a label schema YAML (configs/schema/*.yaml); default: ANNOTATION.md's labels")
     args = ap.parse_args(argv)
-    try:
-        with user_errors():
-            schema = read_schema(args.schema)
-        articles = read_corpora(args.files, schema)
-    except CorpusError as exc:
-        print(exc, file=sys.stderr)
-        return 2
+    with user_errors(plain=(CorpusError,)):  # the problems as they are, one a line
+        articles = read_corpora(args.files, read_schema(args.schema))
     print(f"ok: {len(articles)} articles in {len(args.files)} file(s)")
     return 0
 

@@ -56,7 +56,7 @@ def test_long_article_every_gold_entity_is_scored(tiny_model_dir):
     model = build_model(tiny_model_dir, task="entities", max_length=32, stride=8)
     n_windows = len(windows(len(feats["input_ids"]), 30, 8))
     assert n_windows >= 8
-    batch = ArticleCollator(tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, 32, 8)([feats])
+    batch = ArticleCollator.for_model(model.spec, tok)([feats])
     assert batch["input_ids"].shape[0] == n_windows
     assert batch["word_token"].shape[0] == len(words_of(art.text))
     pipe = Pipeline(model, tok)

@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 
 from newsattrib.corpus import parse_record, write_corpus
-from newsattrib.fileio import ResumableJsonl
+from newsattrib.errors import NewsAttribError
+from newsattrib.fileio import ResumableJsonl, read_jsonl
 from newsattrib.modeling import ModelConfig
 
 from helpers import ROOT, tiny_overrides
@@ -435,3 +436,16 @@ def test_write_corpus_through_a_symlink_keeps_the_link(tmp_path, articles):
     link.symlink_to(target)
     write_corpus(link, articles[:2])
     assert link.is_symlink() and len(target.read_text().splitlines()) == 2
+
+
+def test_read_jsonl_numbers_lines_and_names_the_broken_one(tmp_path):
+    path = tmp_path / "r.jsonl"
+    path.write_text('{"id": "a", "text": "x\u2028y"}\n\n{"id": "b"}\n{oops\n', encoding="utf-8")
+    rows = read_jsonl(path)
+    assert next(rows) == (1, {"id": "a", "text": "x\u2028y"})  # U+2028 inside a text does not end the line
+    assert next(rows) == (3, {"id": "b"})
+    with pytest.raises(NewsAttribError, match=r"r\.jsonl:4: broken JSON: Expecting property name"):
+        next(rows)
+    path.write_text("[1]\n", encoding="utf-8")
+    with pytest.raises(NewsAttribError, match=r"r\.jsonl:1: not a JSON object"):
+        list(read_jsonl(path))

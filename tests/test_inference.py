@@ -1,6 +1,7 @@
 """Prediction speed-ups keep results: length-bucketed windows give the states of one padded call; int8
 dynamic quantization is an option of ``load`` on the CPU."""
 import json
+import shutil
 
 import pytest
 import torch
@@ -9,7 +10,7 @@ import newsattrib
 from newsattrib import modeling
 from newsattrib.corpus import Article
 from newsattrib.errors import NewsAttribError
-from newsattrib.data_collator import ArticleCollator
+from newsattrib.data_collator import MAX_CANDIDATES, ArticleCollator
 from newsattrib.modeling import WORD_INPUTS, build_model
 from newsattrib.pipeline import load_tokenizer
 from newsattrib.features import featurize
@@ -21,7 +22,7 @@ def test_bucketed_states_match_one_padded_call(tiny_model_dir, articles, monkeyp
     tok = load_tokenizer(tiny_model_dir)
     short = [Article("s1", "en", "Okhrimenko said."), Article("s2", "uk", "Коваль заявив, що дрони збито.")]
     feats = [featurize(a, tok, with_labels=False) for a in [short[0], *articles[:4], short[1]]]
-    batch = ArticleCollator(tok.cls_token_id, tok.sep_token_id, tok.pad_token_id, 24, 6)(feats)
+    batch = ArticleCollator.for_model(model.spec, tok)(feats)
     assert len(set(batch["attention_mask"].sum(1).tolist())) > 1  # windows of several lengths
     inputs = {k: batch[k] for k in WORD_INPUTS}
     monkeypatch.setattr(modeling, "INFERENCE_TOKENS", 24 * 3)  # several chunks
@@ -59,3 +60,37 @@ def test_windows_fit_the_encoders_positions(tiny_model_dir, tmp_path):
     (tmp_path / "newsattrib.json").write_text(json.dumps({**raw, "max_length": 300}))
     with pytest.raises(NewsAttribError, match="'max_length' 300 is longer than the encoder's 128 positions"):
         modeling.load_config(tmp_path)
+
+
+def test_folder_without_linker_pair_keys_loads_with_the_old_values(tiny_model_dir, articles, tmp_path):
+    """max_candidates, sentence_offsets and distance_edges came later: a folder saved without them gets the
+    values every model had before, and predicts exactly as a folder that has them."""
+    build_model(tiny_model_dir, max_length=24, stride=6, link_hidden=16).save(tmp_path / "new")
+    load_tokenizer(tiny_model_dir).save_pretrained(tmp_path / "new")
+    shutil.copytree(tmp_path / "new", tmp_path / "old")
+    raw = json.loads((tmp_path / "old/newsattrib.json").read_text())
+    keys = ("max_candidates", "sentence_offsets", "distance_edges")
+    assert {k: raw[k] for k in keys} == {"max_candidates": 32, "sentence_offsets": [-3, 2],
+                                         "distance_edges": [0, 1, 3, 6, 11, 21, 41, 81]}
+    (tmp_path / "old/newsattrib.json").write_text(json.dumps({k: v for k, v in raw.items() if k not in keys}))
+    old, new = newsattrib.load(tmp_path / "old"), newsattrib.load(tmp_path / "new")
+    assert {k: getattr(old.model.spec, k) for k in keys} == {k: raw[k] for k in keys}
+    assert old.collator == new.collator and old.collator.max_candidates == MAX_CANDIDATES
+    assert old.model.linker.sentence.num_embeddings == 18 and old.model.linker.distance.num_embeddings == 8
+    assert old.predict_articles(articles[:3]) == new.predict_articles(articles[:3])
+
+
+def test_linker_pair_settings_are_the_models(tiny_model_dir, articles, tmp_path):
+    model = build_model(tiny_model_dir, max_length=24, stride=6, link_hidden=16, max_candidates=2,
+                        sentence_offsets=[-1, 1], distance_edges=[0, 5])
+    assert model.linker.sentence.num_embeddings == 9 and model.linker.distance.num_embeddings == 2
+    tok = load_tokenizer(tiny_model_dir)
+    collator = ArticleCollator.for_model(model.spec, tok)
+    batch = collator([featurize(a, tok) for a in articles[:4]])
+    assert batch["pair_claim"].bincount().max() <= 2
+    assert batch["pair_sentence"].max() < 9 and batch["pair_distance"].max() < 2
+    model.save(tmp_path)
+    raw = json.loads((tmp_path / "newsattrib.json").read_text())
+    (tmp_path / "newsattrib.json").write_text(json.dumps({**raw, "sentence_offsets": [1, 2]}))
+    with pytest.raises(NewsAttribError, match="'sentence_offsets' must be \\[low, high\\]"):
+        newsattrib.load(tmp_path)

@@ -23,7 +23,7 @@ from . import breakdown as bd
 from .corpus import Article, read_corpus
 from .errors import Interrupted, NewsAttribError
 from .evaluation import ALL, chain_counts, evaluate
-from .fileio import CONFIG_NAME, atomic_write_text, read_model_folder
+from .fileio import CONFIG_NAME, atomic_write_text, read_jsonl, read_model_folder
 from .schema import Schema
 from .features import words_of
 
@@ -145,8 +145,8 @@ def cache_path(cache: Path, key: str, label: str, set_name: str) -> Path:
 def read_cached(path: Path, gold: list[Article]) -> list[dict] | None:
     """Cached records, if the file holds one well-formed record per gold article, in order."""
     try:
-        records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    except (OSError, ValueError):
+        records = [rec for _, rec in read_jsonl(path)]
+    except (OSError, NewsAttribError):
         return None
     ok = len(records) == len(gold) and all(
         isinstance(r, dict) and r.get("id") == a.id and r.get("text") == a.text

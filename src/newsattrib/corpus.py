@@ -199,6 +199,7 @@ def read_corpus(path: str | os.PathLike, schema: Schema = NEWS) -> list[Article]
     if raw.startswith(b"\xef\xbb\xbf"):
         problems.append(f"{path}:1: article -: file starts with a UTF-8 byte-order mark; save it without one")
         raw = raw[3:]
+    # not fileio.read_jsonl: every problem of the file is reported at once (CRLF, BOM and encoding included)
     for lineno, line in enumerate(raw.split(b"\n"), start=1):
         if not line.strip():
             continue

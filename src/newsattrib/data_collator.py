@@ -7,25 +7,33 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import torch
 
-from .features import owners, pair_bucket, windows
+from .features import SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, owners, pair_bucket, windows
 
-MAX_CANDIDATES = 32  # mentions scored per claim: the nearest ones, so pairs grow linearly with length
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+    from .modeling import ModelConfig
+
+# default of ModelConfig.max_candidates: mentions scored per claim, the nearest ones, so pairs grow linearly
+# with length (a model uses the number saved with it)
+MAX_CANDIDATES = 32
 
 
-def nearest_mentions(claim, mentions, starts: list[int]) -> list[int]:
-    """Indices of the MAX_CANDIDATES mentions closest (in words) to a claim, in text order.
+def nearest_mentions(claim, mentions, starts: list[int], k: int = MAX_CANDIDATES) -> list[int]:
+    """Indices of the ``k`` mentions closest (in words) to a claim, in text order.
 
-    Mentions are in text order, so only the MAX_CANDIDATES on each side of the claim can qualify.
+    Mentions are in text order, so only the ``k`` on each side of the claim can qualify.
     """
     def gap(j):
         m = mentions[j]
         return max(claim[0] - m[1], m[0] - claim[1], 0)
     at = bisect.bisect_left(starts, claim[0])
-    near = range(max(0, at - MAX_CANDIDATES), min(len(mentions), at + MAX_CANDIDATES))
-    return sorted(sorted(near, key=gap)[:MAX_CANDIDATES])
+    near = range(max(0, at - k), min(len(mentions), at + k))
+    return sorted(sorted(near, key=gap)[:k])
 
 
 @dataclass
@@ -35,6 +43,17 @@ class ArticleCollator:
     pad_id: int
     max_length: int = 512  # window size including the two special tokens
     stride: int = 64
+    # the link pairs: mentions scored per claim and pair_bucket's settings (ModelConfig's fields)
+    max_candidates: int = MAX_CANDIDATES
+    sentence_offsets: tuple[int, int] = SENTENCE_OFFSETS
+    distance_edges: tuple[int, ...] = WORD_DISTANCE_EDGES
+
+    @classmethod
+    def for_model(cls, spec: ModelConfig, tokenizer: PreTrainedTokenizerBase) -> ArticleCollator:
+        """The collator of a model: its saved window and link-pair settings, its tokenizer's special tokens."""
+        return cls(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
+                   spec.max_length, spec.stride, spec.max_candidates, tuple(spec.sentence_offsets),
+                   tuple(spec.distance_edges))
 
     def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
         win_ids: list[list[int]] = []
@@ -65,8 +84,7 @@ class ArticleCollator:
                                          [f["mention_spans"] for f in features]))
         return batch
 
-    @staticmethod
-    def link_pairs(features: list[dict], claims: list[list], mentions: list[list]) -> dict[str, torch.Tensor]:
+    def link_pairs(self, features: list[dict], claims: list[list], mentions: list[list]) -> dict[str, torch.Tensor]:
         """(claim, nearby mention) pairs of each article, with word spans offset into the batch."""
         claim_spans, mention_spans, pc, pm, sb, db, roles = [], [], [], [], [], [], []
         offset = 0
@@ -77,9 +95,9 @@ class ArticleCollator:
             mention_spans += [[s + offset, e + offset] for s, e in me]
             starts = [m[0] for m in me]
             for i, c in enumerate(cl):
-                for j in nearest_mentions(c, me, starts):
+                for j in nearest_mentions(c, me, starts, self.max_candidates):
                     m = me[j]
-                    s_b, d_b = pair_bucket(tuple(c), tuple(m), sents)
+                    s_b, d_b = pair_bucket(tuple(c), tuple(m), sents, self.sentence_offsets, self.distance_edges)
                     pc.append(c0 + i)
                     pm.append(m0 + j)
                     sb.append(s_b)

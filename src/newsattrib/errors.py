@@ -23,15 +23,18 @@ class Interrupted(Exception):
 
 
 @contextlib.contextmanager
-def user_errors():
+def user_errors(plain: tuple[type[NewsAttribError], ...] = ()):
     """Turn NewsAttribError (and unreadable files) into lines on stderr and exit status 2, Ctrl-C into one
     line and exit status 130. A Hydra run folder that a failed run leaves with nothing but bookkeeping in it
-    is removed."""
+    is removed.
+
+    Errors of a ``plain`` type are printed as their message alone, without ``error:``: a checker's report,
+    one ``FILE:LINE: ...`` problem a line (``scripts/validate.py`` with ``plain=(CorpusError,)``)."""
     try:
         yield
     except NewsAttribError as exc:
         _remove_unused_run_dirs()
-        print(f"error: {exc}", file=sys.stderr)
+        print(exc if isinstance(exc, plain) else f"error: {exc}", file=sys.stderr)
         raise SystemExit(2) from None
     except (Interrupted, KeyboardInterrupt) as exc:
         _remove_unused_run_dirs()

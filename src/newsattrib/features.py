@@ -177,22 +177,27 @@ def word_span_of(words: list[tuple[int, int]], start: int, end: int) -> tuple[in
 # Each (claim, SPEAKER/ORG mention) pair of an article gets a role: not in the chain, the
 # origin, or the k-th relay counted from the outside. Slots make the order learnable.
 ROLES = ("none", "origin", "relay1", "relay2", "relay3")
+# defaults of ModelConfig.sentence_offsets and .distance_edges (a model uses the ones saved with it)
 SENTENCE_OFFSETS = (-3, 2)  # sentence distances are clipped to this range
 WORD_DISTANCE_EDGES = (0, 1, 3, 6, 11, 21, 41, 81)
 
 
-def pair_bucket(claim: tuple[int, int], mention: tuple[int, int], sents: list[int]) -> tuple[int, int]:
-    """Two small integers describing where a mention stands relative to a claim (word spans)."""
-    lo, hi = SENTENCE_OFFSETS
+def pair_bucket(claim: tuple[int, int], mention: tuple[int, int], sents: list[int],
+                sentence_offsets=SENTENCE_OFFSETS, distance_edges=WORD_DISTANCE_EDGES) -> tuple[int, int]:
+    """Two small integers describing where a mention stands relative to a claim (word spans): the sentence
+    bucket (one of ``n_sentence_buckets(sentence_offsets)``) and the word-gap bucket (one per edge)."""
+    lo, hi = sentence_offsets
     d = max(lo, min(hi, sents[mention[0]] - sents[claim[0]]))
     side = 0 if mention[1] <= claim[0] else (2 if mention[0] >= claim[1] else 1)
     gap = claim[0] - mention[1] if side == 0 else (mention[0] - claim[1] if side == 2 else 0)
-    dist = sum(gap >= edge for edge in WORD_DISTANCE_EDGES) - 1
+    dist = sum(gap >= edge for edge in distance_edges) - 1
     return (d - lo) * 3 + side, max(dist, 0)
 
 
-N_SENTENCE_BUCKETS = (SENTENCE_OFFSETS[1] - SENTENCE_OFFSETS[0] + 1) * 3
-N_DISTANCE_BUCKETS = len(WORD_DISTANCE_EDGES)
+def n_sentence_buckets(sentence_offsets) -> int:
+    """Sentence buckets of ``pair_bucket``: each clipped sentence distance times three sides."""
+    lo, hi = sentence_offsets
+    return (hi - lo + 1) * 3
 
 
 def chain_roles(chain_positions: list[int], n_mentions: int) -> list[int]:

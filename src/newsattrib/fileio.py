@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import struct
+from collections.abc import Iterator
 from pathlib import Path
 
 from .errors import NewsAttribError
@@ -132,7 +133,7 @@ class ResumableJsonl:
 def _complete_lines(path: Path, check) -> tuple[int, int]:
     """(number of records, bytes) of the whole, valid lines at the start of a partial file."""
     n, size = 0, 0
-    with open(path, "rb") as f:
+    with open(path, "rb") as f:  # not read_jsonl: it stops quietly at the first incomplete or broken line
         for line in f:
             if not line.endswith(b"\n"):
                 break
@@ -145,6 +146,31 @@ def _complete_lines(path: Path, check) -> tuple[int, int]:
             n += 1
             size += len(line)
     return n, size
+
+
+def read_jsonl(path: str | os.PathLike) -> Iterator[tuple[int, dict]]:
+    """(line number, record) of each non-blank line of a JSON-lines file of objects, read as it goes.
+
+    Lines end at ``\n`` only (a text may hold U+2028); a line that is not UTF-8, not JSON or not an object
+    is a NewsAttribError ``FILE:LINE: ...``. Unreadable files raise OSError. The corpus and prediction
+    readers have their own loops: they report every problem of a file at once.
+    """
+    with open(path, "rb") as f:
+        for lineno, raw in enumerate(f, start=1):
+            try:
+                line = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise NewsAttribError(f"{path}:{lineno}: not valid UTF-8 (byte {exc.start})") from None
+            if not line.strip():
+                continue
+            try:
+                rec = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise NewsAttribError(f"{path}:{lineno}: broken JSON: {_json_msg(exc)} at column {exc.colno}") \
+                    from None
+            if not isinstance(rec, dict):
+                raise NewsAttribError(f"{path}:{lineno}: not a JSON object")
+            yield lineno, rec
 
 
 def read_json_file(path: Path) -> object:

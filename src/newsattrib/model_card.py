@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 from .evaluation import ALL, report_types
-from .fileio import read_json_file
+from .fileio import read_json_file, read_jsonl
 
 SYSTEM = "model"  # reports of the rule baseline (NAME_rules.json) are not the model's
 
@@ -49,9 +49,8 @@ def training_summary(model_folder: Path) -> dict:
         path = Path(name)
         files.append(str(name))
         if path.is_file():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                if line.strip():
-                    langs[json.loads(line).get("lang", "?")] += 1
+            for _, rec in read_jsonl(path):
+                langs[rec.get("lang", "?")] += 1
     augment = data.get("augment") or {}
     return {"files": files, "articles": dict(sorted(langs.items())), "generated": data.get("generated") or 0,
             "augment_p": augment.get("p", 0), "epochs": (cfg.get("trainer") or {}).get("num_train_epochs"),

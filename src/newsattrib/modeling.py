@@ -19,7 +19,8 @@ from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .schema import NEWS, Schema
-from .features import N_DISTANCE_BUCKETS, N_SENTENCE_BUCKETS, ROLES
+from .data_collator import MAX_CANDIDATES
+from .features import ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, n_sentence_buckets
 
 INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
@@ -48,10 +49,24 @@ class ModelConfig:
     decoding: dict = field(default_factory=lambda: dict(DEFAULT_DECODING))  # article-level rules, decoding.py
     # every word starts a token of its own (features.encode_article); folders saved before had whole-text tokens
     split_words: bool = False
+    # the chain linker's (claim, mention) pairs: the mentions scored per claim (the nearest ones), sentence
+    # distances clipped to [low, high] and word-gap bucket edges (features.pair_bucket); folders saved
+    # before these keys used these values
+    max_candidates: int = MAX_CANDIDATES
+    sentence_offsets: list[int] = field(default_factory=lambda: list(SENTENCE_OFFSETS))
+    distance_edges: list[int] = field(default_factory=lambda: list(WORD_DISTANCE_EDGES))
 
     @property
     def heads(self) -> tuple[str, ...]:
         return TASK_HEADS[self.task]
+
+    @property
+    def n_sentence_buckets(self) -> int:
+        return n_sentence_buckets(self.sentence_offsets)
+
+    @property
+    def n_distance_buckets(self) -> int:
+        return len(self.distance_edges)
 
     @property
     def label_schema(self) -> Schema:
@@ -76,16 +91,23 @@ def span_means(states: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
 class ChainLinker(nn.Module):
     """Scores the role (none / origin / k-th relay) of a mention in a claim's chain."""
 
-    def __init__(self, hidden: int, inner: int, n_roles: int, dropout: float):
+    def __init__(self, hidden: int, inner: int, n_roles: int, dropout: float, n_sentence_buckets: int,
+                 n_distance_buckets: int):
         super().__init__()
-        self.sentence = nn.Embedding(N_SENTENCE_BUCKETS, inner)
-        self.distance = nn.Embedding(N_DISTANCE_BUCKETS, inner)
+        self.sentence = nn.Embedding(n_sentence_buckets, inner)
+        self.distance = nn.Embedding(n_distance_buckets, inner)
         self.pair = nn.Linear(4 * hidden, inner)
         self.out = nn.Sequential(nn.GELU(), nn.Dropout(dropout), nn.Linear(inner, n_roles))
 
     def forward(self, claims, mentions, sentence_bucket, distance_bucket):
         feats = torch.cat([claims, mentions, claims * mentions, claims - mentions], dim=-1)
         return self.out(self.pair(feats) + self.sentence(sentence_bucket) + self.distance(distance_bucket))
+
+
+def linker_of(spec: ModelConfig, hidden: int) -> ChainLinker:
+    """The chain linker a model's settings describe, over encoder states of size ``hidden``."""
+    return ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout, spec.n_sentence_buckets,
+                       spec.n_distance_buckets)
 
 
 class NewsAttribModel(nn.Module):
@@ -99,7 +121,7 @@ class NewsAttribModel(nn.Module):
         self.entity_head = nn.Linear(hidden, len(spec.entity_tags))
         if "claim" in spec.heads:
             self.claim_head = nn.Linear(hidden, len(spec.claim_tags))
-            self.linker = ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout)
+            self.linker = linker_of(spec, hidden)
 
     def word_states(self, input_ids, attention_mask, token_window, token_pos, word_token,
                     window_lengths: list[int] | None = None) -> torch.Tensor:
@@ -259,8 +281,8 @@ def _config_problem(key: str, value) -> str | None:
     def strings(v):
         return isinstance(v, list) and bool(v) and all(isinstance(x, str) for x in v)
 
-    def whole(v, low):
-        return isinstance(v, int) and not isinstance(v, bool) and v >= low
+    def whole(v, low=None):
+        return isinstance(v, int) and not isinstance(v, bool) and (low is None or v >= low)
 
     checks = {
         "encoder": (lambda v: isinstance(v, dict) and isinstance(v.get("model_type"), str),
@@ -280,6 +302,11 @@ def _config_problem(key: str, value) -> str | None:
         "decoding": (lambda v: isinstance(v, dict), "must be an object"),
         "schema": (lambda v: isinstance(v, dict), "must be an object"),
         "split_words": (lambda v: isinstance(v, bool), "must be true or false"),
+        "max_candidates": (lambda v: whole(v, 1), "must be a whole number of 1 or more"),
+        "sentence_offsets": (lambda v: isinstance(v, list) and len(v) == 2 and all(whole(x) for x in v)
+                             and v[0] <= 0 <= v[1], "must be [low, high], whole numbers with low <= 0 <= high"),
+        "distance_edges": (lambda v: isinstance(v, list) and bool(v) and all(whole(x, 0) for x in v)
+                           and all(a < b for a, b in zip(v, v[1:])), "must be increasing whole numbers from 0 up"),
     }
     ok, problem = checks.get(key, (lambda v: True, ""))
     return None if ok(value) else problem

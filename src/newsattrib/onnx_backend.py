@@ -20,7 +20,7 @@ from torch import nn
 
 from .errors import NewsAttribError
 from .fileio import WEIGHTS_NAME
-from .modeling import INFERENCE_TOKENS, WORD_INPUTS, ChainLinker, NewsAttribModel, load_config, to_host
+from .modeling import INFERENCE_TOKENS, WORD_INPUTS, NewsAttribModel, linker_of, load_config, to_host
 
 ONNX_INPUTS = ("input_ids", "attention_mask")
 OPSET = 18
@@ -90,7 +90,7 @@ class OnnxModel(nn.Module):
         self._outputs = [o.name for o in self.session.get_outputs()]
         if "claim" in self.spec.heads:
             hidden = self.spec.encoder["hidden_size"]
-            self.linker = ChainLinker(hidden, self.spec.link_hidden, len(self.spec.roles), self.spec.dropout)
+            self.linker = linker_of(self.spec, hidden)
             with safe_open(folder / WEIGHTS_NAME, framework="pt") as f:
                 state = {k[len("linker."):]: f.get_tensor(k) for k in f.keys() if k.startswith("linker.")}
             self.linker.load_state_dict(state)

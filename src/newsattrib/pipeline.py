@@ -29,9 +29,7 @@ class Pipeline:
         self.batch_size = batch_size
         self.decoding = {**model.spec.decoding, **(decoding or {})}  # the saved rules, overridden if asked
         self.schema = model.spec.label_schema
-        cfg = model.spec
-        self.collator = ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
-                                        cfg.max_length, cfg.stride)
+        self.collator = ArticleCollator.for_model(model.spec, tokenizer)
 
     @torch.inference_mode()
     def predict_articles(self, articles: Iterable[Article], progress: bool = False) -> list[dict]:
@@ -107,7 +105,7 @@ class Pipeline:
 
     def _link_probs(self, states, feats, claims, mentions) -> list[tuple[np.ndarray, np.ndarray]]:
         """For each claim: the mentions scored for it (the nearest ones) and their role probabilities."""
-        pairs = ArticleCollator.link_pairs([feats], [claims], [mentions])
+        pairs = self.collator.link_pairs([feats], [claims], [mentions])
         probs = self.model.link_probs(states, pairs)
         claim_of, mention_of = pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()
         return [(mention_of[claim_of == i], probs[claim_of == i]) for i in range(len(claims))]
@@ -229,6 +227,7 @@ def read_texts(path: str | os.PathLike, lang: str | None = None) -> list[Article
                 raise NewsAttribError(problem)
         return [Article(path.stem, lang or "", raw.decode("utf-8").replace("\r\n", "\n"))]
     out, problems = [], []
+    # not fileio.read_jsonl: every problem of the file is reported at once, not the first one
     for lineno, bline in enumerate(raw.split(b"\n"), start=1):
         problem = _not_utf8(path, lineno, bline)
         if problem:

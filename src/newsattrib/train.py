@@ -119,6 +119,16 @@ def cpu_has_bf16() -> bool:
     return any(check() for check in checks if check is not None)
 
 
+LINKER_KEYS = ("link_hidden", "max_candidates", "sentence_offsets", "distance_edges")
+
+
+def linker_settings(task: DictConfig) -> dict:
+    """The chain linker's settings the task gives (task=joint; the others have no linker): ModelConfig's
+    defaults stand for the ones it leaves out."""
+    return {k: OmegaConf.to_container(task[k]) if OmegaConf.is_list(task[k]) else task[k]
+            for k in LINKER_KEYS if k in task}
+
+
 def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     """Train on data.train (+ generated articles), keep the best epoch by validation, save and score it.
 
@@ -138,7 +148,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     path = encoder_path(cfg.model)
     tokenizer = load_tokenizer(path)
     model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle, schema=schema,
-                        link_hidden=cfg.task.link_hidden, dropout=cfg.task.dropout,
+                        **linker_settings(cfg.task), dropout=cfg.task.dropout,
                         loss_weights=dict(cfg.task.loss_weights), decoding=dict(cfg.task.get("decoding") or {}),
                         max_length=cfg.model.max_length,
                         stride=cfg.model.stride)
@@ -158,8 +168,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
                                                      schema)
     trainer = NewsAttribTrainer(
         model=model, args=args, train_dataset=train_data,
-        data_collator=ArticleCollator(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
-                                      cfg.model.max_length, cfg.model.stride),
+        data_collator=ArticleCollator.for_model(model.spec, tokenizer),
         processing_class=tokenizer, eval_dataset=val_articles, optimizers=(optimizer, None),
         callbacks=[interrupt, *augment_callbacks, *(callbacks or [])])
     result = trainer.train(resume_from_checkpoint=ckpt)
