@@ -22,7 +22,7 @@ import yaml
 from . import breakdown as bd
 from .corpus import Article, read_corpus
 from .errors import Interrupted, NewsAttribError
-from .evaluation import ALL, chain_counts, evaluate
+from .evaluation import ALL, chain_counts, evaluate, joint_score
 from .fileio import CONFIG_NAME, atomic_write_text, read_jsonl, read_model_folder
 from .schema import Schema
 from .features import words_of
@@ -216,7 +216,7 @@ def metrics(sums: np.ndarray, types: dict[str, list[str]]) -> dict[str, np.ndarr
         out["link_f1"] = _ratio(2 * col["chain:link_tp"], col["chain:link_pred"] + col["chain:link_gold"])
         out["chain_exact"] = _ratio(col["chain:exact"], col["chain:matched"])
         out["class_accuracy"] = _ratio(col["chain:class_correct"], col["chain:matched"])
-        out["joint_score"] = (out["entity_f1"] + out["claim_f1"] + out["link_f1"]) / 3
+        out["joint_score"] = joint_score(out)
     return out
 
 

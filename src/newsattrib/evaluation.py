@@ -148,8 +148,13 @@ def headline(report: dict) -> dict:
         out["claim_f1"] = report["claims"][ALL]["micro"]["f1"]
         out["chain_exact"] = report["chains"][ALL]["exact_match"]
         out["link_f1"] = report["chains"][ALL]["links"]["f1"]
-        out["joint_score"] = (out["entity_f1"] + out["claim_f1"] + out["link_f1"]) / 3
+        out["joint_score"] = joint_score(out)
     return out
+
+
+def joint_score(f1: dict) -> float:
+    """The one number checkpoints are selected by (``eval_joint_score``): entities, claims and links alike."""
+    return (f1["entity_f1"] + f1["claim_f1"] + f1["link_f1"]) / 3
 
 
 def format_table(report: dict, title: str = "") -> str:
