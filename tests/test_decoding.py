@@ -156,34 +156,3 @@ def test_reported_speech_ends_at_a_paragraph_break():
     assert decode_claims(text, run_together, "INDIRECT", paragraph_bound=False) == [f"{first}\n\n{second}"]
     touching = [(text.index(first), text.index(first) + len(first)), (text.index(second), text.index(second) + len(second))]
     assert decode_claims(text, touching, "INDIRECT") == [first, second]
-
-
-def test_a_source_outside_the_claims_sentences_is_its_nearest_earlier_mention():
-    """ANNOTATION.md: ``he said`` names the nearest earlier mention of the source's name. The linker picks
-    the first mention (three sentences back); decoding moves the chain to the nearest one before the claim,
-    and leaves a source named in the claim's own sentence alone."""
-    text = ("Andrii Koval arrived. Koval met the press. Later Koval spoke briefly. "
-            "Then he said the bridge would reopen. Koval added that the road was safe.")
-    words = words_of(text)
-    ent = np.zeros((len(words), len(ENTITY_TAGS)))
-    ent[:, 0] = 1.0
-    for name, at in (("Andrii Koval", 0), ("Koval", 22), ("Koval", 49), ("Koval", text.rindex("Koval"))):
-        span = [i for i, (a, b) in enumerate(words) if a >= at and b <= at + len(name)]
-        for k, i in enumerate(span):
-            ent[i] = 0.0
-            ent[i, ENTITY_TAGS.index(("B-" if k == 0 else "I-") + "SPEAKER")] = 1.0
-    claims = [(text.index("the bridge"), text.index(" would reopen") + 13),
-              (text.index("the road"), len(text) - 1)]
-    cl = one_hot_claims(words, text, claims, "INDIRECT")
-
-    def link(claim_spans, mentions):  # every claim: the first mention is the origin
-        probs = np.array([[0.1, 0.9, 0, 0, 0]] + [[0.9, 0.1, 0, 0, 0]] * (len(mentions) - 1))
-        return [(np.arange(len(mentions)), probs) for _ in claim_spans]
-
-    def origins(**decoding):
-        rec = decode_article(text, words, ent, ENTITY_TAGS, cl, CLAIM_TAGS, link, list(ROLES), decoding)
-        ents = {e["id"]: e["start"] for e in rec["entities"]}
-        return [[ents[m] for m in a["chain"]] for a in rec["attributions"]]
-
-    assert origins() == [[49], [text.rindex("Koval")]]  # the second claim's own sentence names Koval
-    assert origins(nearest_mention=False) == [[0], [0]]

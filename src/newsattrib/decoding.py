@@ -19,12 +19,11 @@ import re
 
 import numpy as np
 
-from .schema import NEWS, Schema
-from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims, sentence_ids
 from .features import tags_to_spans, word_span_of
+from .schema import NEWS, Schema
+from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 
-DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
-                    "nearest_mention": True}
+DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True}
 NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
@@ -183,24 +182,6 @@ def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: b
     return label, relays + [origin]
 
 
-def nearest_mentions_of(chain: list[int], claim: tuple[int, int], mentions: list[dict], sentence: list[int],
-                        text: str) -> list[int]:
-    """The chain with each source named outside the claim's sentences (and the one after them) moved to
-    the nearest mention of the same name before the claim: ANNOTATION.md names a source there only through
-    a pronoun or role noun, resolved to that mention. The linker finds the person; this finds the mention."""
-    s, e = claim
-    window = range(sentence[s], sentence[e - 1] + 2)
-    keys = [(m["label"], name_key(text[m["start"]:m["end"]])) for m in mentions]
-    out = []
-    for m in chain:
-        if sentence[mentions[m]["_words"][0]] not in window:
-            earlier = [j for j, x in enumerate(mentions) if x["_words"][0] < s and keys[j] == keys[m]]
-            if earlier and earlier[-1] not in chain + out:
-                m = earlier[-1]
-        out.append(m)
-    return out
-
-
 def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.ndarray, entity_tags: list[str],
                    claim_probs: np.ndarray | None = None, claim_tags: list[str] | None = None,
                    link_probs=None, roles: list[str] | None = None, decoding: dict | None = None,
@@ -230,7 +211,6 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
         if decoding["quote_regions"]:
             claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags, starts)
         mentions = [e for e in entities if e["label"] in schema.sources]
-        sentence = sentence_ids(text, words) if decoding["nearest_mention"] else []
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
         scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
             if claims and mentions else [none] * len(claims)
@@ -238,11 +218,8 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
             start, end = char_span(s, e)
             candidates, probs = scored[i]
             label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema)
-            chain = [candidates[m] for m in chain]
-            if decoding["nearest_mention"]:
-                chain = nearest_mentions_of(chain, (s, e), mentions, sentence, text)
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
-                                           "chain": [mentions[m]["id"] for m in chain], "label": label,
+                                           "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})
         if decoding["speakers_need_chain"] and schema.person:
             record = drop_silent_speakers(record, text, schema.person)
