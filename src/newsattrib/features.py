@@ -81,7 +81,8 @@ def encode_article(tokenizer, text: str, split_words: bool = True) -> EncodedArt
         return _encode_whole(tokenizer, text, words)
     if not words:
         return EncodedArticle([], [], [])
-    enc = tokenizer([text[s:e] for s, e in words], is_split_into_words=True, add_special_tokens=False)
+    # verbose=False: the whole article is longer than one window by design, it is cut into windows later
+    enc = tokenizer([text[s:e] for s, e in words], is_split_into_words=True, add_special_tokens=False, verbose=False)
     pieces = [[] for _ in words]
     for tid, w in zip(enc["input_ids"], enc.word_ids()):
         pieces[w].append(tid)
