@@ -271,10 +271,9 @@ def load_config(folder: str | Path) -> ModelConfig:
     problem = config.label_problem()
     if problem:
         raise NewsAttribError(f"{path}: {problem}")
-    limit = encoder_positions(encoder_config(config.encoder))
-    if limit is not None and config.max_length > limit:
-        raise NewsAttribError(f"{path}: 'max_length' {config.max_length} is longer than the encoder's {limit} "
-                              f"positions")
+    problem = window_problem(config.max_length, encoder_config(config.encoder))
+    if problem:
+        raise NewsAttribError(f"{path}: 'max_length' {problem}")
     return config
 
 
@@ -336,17 +335,21 @@ def encoder_positions(config) -> int | None:
     return n - (config.pad_token_id + 1 if config.model_type in OFFSET_POSITIONS else 0)
 
 
+def window_problem(max_length: int, config) -> str | None:
+    """Why windows of ``max_length`` tokens do not fit the encoder, if they do not."""
+    limit = encoder_positions(config)
+    return f"{max_length} is longer than the encoder's {limit} positions" if limit and max_length > limit else None
+
+
 def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = False, schema: Schema = NEWS,
                 **kwargs) -> NewsAttribModel:
     """A fresh model around a pretrained encoder (a local folder or a hub id) with heads for ``schema``'s
     labels, from safetensors only unless ``allow_pickle`` is given; remote code is never run."""
     encoder = AutoModel.from_pretrained(encoder_path, use_safetensors=not allow_pickle, trust_remote_code=False)
-    limit = encoder_positions(encoder.config)
-    if limit is not None:
-        if kwargs.get("max_length", 0) > limit:
-            raise NewsAttribError(f"max_length={kwargs['max_length']} is longer than the encoder's {limit} positions "
-                                  f"({encoder_path})")
-        kwargs.setdefault("max_length", min(ModelConfig.max_length, limit))
+    problem = window_problem(kwargs.get("max_length", 0), encoder.config)
+    if problem:
+        raise NewsAttribError(f"max_length {problem} ({encoder_path})")
+    kwargs.setdefault("max_length", min(ModelConfig.max_length, encoder_positions(encoder.config) or ModelConfig.max_length))
     cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, schema=schema.to_dict(),
                       entity_tags=schema.entity_tags, claim_tags=schema.claim_tags,
                       **{"split_words": True, **kwargs})
@@ -363,8 +366,8 @@ def _without_pooler(encoder: nn.Module) -> nn.Module:
 def int8_dynamic(model: NewsAttribModel) -> NewsAttribModel:
     """A CPU copy with the encoder's attention projections in int8, activations quantized on the fly
     (PyTorch's dynamic quantization). Only those: with every Linear layer in int8, the main model's test
-    entity F1 fell from 0.868 to 0.790 (the feed-forward layers' activations have outliers that one
-    scale per tensor cannot hold); with the attention projections alone it is 0.861, 1.2-1.3x faster."""
+    entity F1 fell from 0.868 to 0.790 (the feed-forward layers alone: 0.785, likely activation outliers
+    that one scale per tensor cannot hold); with the attention projections alone it is 0.861, 1.2-1.3x faster."""
     import copy
     import warnings
 
