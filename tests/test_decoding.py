@@ -3,9 +3,10 @@ import numpy as np
 import pytest
 
 from newsattrib.corpus import parse_record
-from newsattrib.decoding import choose_chain, decode_article
+from newsattrib.decoding import decode_article
 from newsattrib.schema import NEWS
-from newsattrib.features import ROLES, words_of
+from newsattrib.features import words_of
+from newsattrib.linking import ROLES, choose_chain
 
 ENTITY_TAGS, CLAIM_TAGS = NEWS.entity_tags, NEWS.claim_tags
 

@@ -10,7 +10,8 @@ import newsattrib
 from newsattrib import modeling
 from newsattrib.corpus import Article
 from newsattrib.errors import NewsAttribError
-from newsattrib.data_collator import MAX_CANDIDATES, ArticleCollator
+from newsattrib.data_collator import ArticleCollator
+from newsattrib.linking import MAX_CANDIDATES
 from newsattrib.modeling import WORD_INPUTS, build_model
 from newsattrib.pipeline import load_tokenizer
 from newsattrib.features import featurize

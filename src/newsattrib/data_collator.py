@@ -5,35 +5,18 @@ mention of an article, also those outside the claim's window.
 """
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import torch
 
-from .features import SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, owners, pair_bucket, windows
+from .features import owners, windows
+from .linking import MAX_CANDIDATES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, link_pairs
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
 
     from .modeling import ModelConfig
-
-# default of ModelConfig.max_candidates: mentions scored per claim, the nearest ones, so pairs grow linearly
-# with length (a model uses the number saved with it)
-MAX_CANDIDATES = 32
-
-
-def nearest_mentions(claim, mentions, starts: list[int], k: int = MAX_CANDIDATES) -> list[int]:
-    """Indices of the ``k`` mentions closest (in words) to a claim, in text order.
-
-    Mentions are in text order, so only the ``k`` on each side of the claim can qualify.
-    """
-    def gap(j):
-        m = mentions[j]
-        return max(claim[0] - m[1], m[0] - claim[1], 0)
-    at = bisect.bisect_left(starts, claim[0])
-    near = range(max(0, at - k), min(len(mentions), at + k))
-    return sorted(sorted(near, key=gap)[:k])
 
 
 @dataclass
@@ -43,7 +26,7 @@ class ArticleCollator:
     pad_id: int
     max_length: int = 512  # window size including the two special tokens
     stride: int = 64
-    # the link pairs: mentions scored per claim and pair_bucket's settings (ModelConfig's fields)
+    # the link pairs: mentions scored per claim and linking.pair_bucket's settings (ModelConfig's fields)
     max_candidates: int = MAX_CANDIDATES
     sentence_offsets: tuple[int, int] = SENTENCE_OFFSETS
     distance_edges: tuple[int, ...] = WORD_DISTANCE_EDGES
@@ -85,34 +68,5 @@ class ArticleCollator:
         return batch
 
     def link_pairs(self, features: list[dict], claims: list[list], mentions: list[list]) -> dict[str, torch.Tensor]:
-        """(claim, nearby mention) pairs of each article, with word spans offset into the batch."""
-        claim_spans, mention_spans, pc, pm, sb, db, roles = [], [], [], [], [], [], []
-        offset = 0
-        for f, cl, me in zip(features, claims, mentions):
-            sents = f["word_sentence"]
-            c0, m0 = len(claim_spans), len(mention_spans)
-            claim_spans += [[s + offset, e + offset] for s, e in cl]
-            mention_spans += [[s + offset, e + offset] for s, e in me]
-            starts = [m[0] for m in me]
-            for i, c in enumerate(cl):
-                for j in nearest_mentions(c, me, starts, self.max_candidates):
-                    m = me[j]
-                    s_b, d_b = pair_bucket(tuple(c), tuple(m), sents, self.sentence_offsets, self.distance_edges)
-                    pc.append(c0 + i)
-                    pm.append(m0 + j)
-                    sb.append(s_b)
-                    db.append(d_b)
-                    if "link_roles" in f:
-                        roles.append(f["link_roles"][i][j])
-            offset += len(f["word_token"])
-        out = {
-            "claim_spans": torch.tensor(claim_spans, dtype=torch.long).reshape(-1, 2),
-            "mention_spans": torch.tensor(mention_spans, dtype=torch.long).reshape(-1, 2),
-            "pair_claim": torch.tensor(pc, dtype=torch.long),
-            "pair_mention": torch.tensor(pm, dtype=torch.long),
-            "pair_sentence": torch.tensor(sb, dtype=torch.long),
-            "pair_distance": torch.tensor(db, dtype=torch.long),
-        }
-        if roles or "link_roles" in features[0]:
-            out["pair_role"] = torch.tensor(roles, dtype=torch.long)
-        return out
+        """``linking.link_pairs`` with this collator's (the model's) settings."""
+        return link_pairs(features, claims, mentions, self.max_candidates, self.sentence_offsets, self.distance_edges)

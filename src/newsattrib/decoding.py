@@ -7,11 +7,7 @@ quotation marks (reported speech, a clause) ends at a paragraph break. A SPEAKER
 person who is a source in the article (ANNOTATION.md), so a person named only outside every chain
 is not tagged: the decision is made once per article, after the chains.
 
-How the claim head and the linker are reconciled: the claim head's class decides how many
-sources the chain has (UNATTRIBUTED: none, DIRECT/INDIRECT: one, RELAYED: two or more), and
-the linker decides which mentions fill the slots (origin first, then relay 1, 2, ... while
-they are likely). When the article lacks the mentions a class needs, the class steps down
-(RELAYED to DIRECT/INDIRECT, those to UNATTRIBUTED), so class and chain length always agree.
+Each claim's chain comes from the linker's scores of its candidate mentions (``linking.choose_chain``).
 """
 from __future__ import annotations
 
@@ -20,6 +16,7 @@ import re
 import numpy as np
 
 from .features import tags_to_spans, word_span_of
+from .linking import choose_chain
 from .schema import NEWS, Schema
 from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 
@@ -155,31 +152,6 @@ def drop_silent_speakers(record: dict, text: str, person: str) -> dict:
     for a in record["attributions"]:
         a["chain"] = [ids[m] for m in a["chain"]]
     return record
-
-
-def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool,
-                 schema: Schema = NEWS) -> tuple[str, list[int]]:
-    """Class and mention indices (outermost first, origin last) for one claim.
-
-    ``role_probs`` is ``[n_mentions, n_roles]``; roles are ``none, origin, relay1, ...``.
-    """
-    n = role_probs.shape[0]
-    if label == schema.unattributed or n == 0:
-        return schema.unattributed, []
-    origin = int(role_probs[:, roles.index("origin")].argmax())
-    relays: list[int] = []
-    if label == schema.relayed:
-        for k, role in enumerate(roles[2:]):
-            free = [m for m in range(n) if m != origin and m not in relays]
-            if not free:
-                break
-            m = max(free, key=lambda i: role_probs[i, 2 + k])
-            if k and role_probs[m, 2 + k] < 0.5:
-                break
-            relays.append(m)
-        if not relays:
-            label = schema.chain_class(1, quoted)
-    return label, relays + [origin]
 
 
 def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.ndarray, entity_tags: list[str],

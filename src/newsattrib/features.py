@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from .corpus import Article
+from .linking import chain_roles
 from .schema import NEWS, Schema
 from .textunits import sentence_ids
 
@@ -172,43 +173,6 @@ def word_span_of(words: list[tuple[int, int]], start: int, end: int) -> tuple[in
     """Word range ``[first, last)`` covering a character span, or None if no word falls inside."""
     idx = [i for i, (s, e) in enumerate(words) if s < end and e > start]
     return (idx[0], idx[-1] + 1) if idx else None
-
-
-# --- chain linking targets -------------------------------------------------------------
-# Each (claim, SPEAKER/ORG mention) pair of an article gets a role: not in the chain, the
-# origin, or the k-th relay counted from the outside. Slots make the order learnable.
-ROLES = ("none", "origin", "relay1", "relay2", "relay3")
-# defaults of ModelConfig.sentence_offsets and .distance_edges (a model uses the ones saved with it)
-SENTENCE_OFFSETS = (-3, 2)  # sentence distances are clipped to this range
-WORD_DISTANCE_EDGES = (0, 1, 3, 6, 11, 21, 41, 81)
-
-
-def pair_bucket(claim: tuple[int, int], mention: tuple[int, int], sents: list[int],
-                sentence_offsets=SENTENCE_OFFSETS, distance_edges=WORD_DISTANCE_EDGES) -> tuple[int, int]:
-    """Two small integers describing where a mention stands relative to a claim (word spans): the sentence
-    bucket (one of ``n_sentence_buckets(sentence_offsets)``) and the word-gap bucket (one per edge)."""
-    lo, hi = sentence_offsets
-    d = max(lo, min(hi, sents[mention[0]] - sents[claim[0]]))
-    side = 0 if mention[1] <= claim[0] else (2 if mention[0] >= claim[1] else 1)
-    gap = claim[0] - mention[1] if side == 0 else (mention[0] - claim[1] if side == 2 else 0)
-    dist = sum(gap >= edge for edge in distance_edges) - 1
-    return (d - lo) * 3 + side, max(dist, 0)
-
-
-def n_sentence_buckets(sentence_offsets) -> int:
-    """Sentence buckets of ``pair_bucket``: each clipped sentence distance times three sides."""
-    lo, hi = sentence_offsets
-    return (hi - lo + 1) * 3
-
-
-def chain_roles(chain_positions: list[int], n_mentions: int) -> list[int]:
-    """Role ids of all mentions for one chain given as mention indices, outermost first, origin last."""
-    roles = [0] * n_mentions
-    if chain_positions:
-        roles[chain_positions[-1]] = ROLES.index("origin")
-        for k, m in enumerate(chain_positions[:-1]):
-            roles[m] = min(2 + k, len(ROLES) - 1)
-    return roles
 
 
 def featurize(article: Article, tokenizer, with_labels: bool = True, split_words: bool = True,

@@ -20,8 +20,7 @@ from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .schema import NEWS, Schema
-from .data_collator import MAX_CANDIDATES
-from .features import ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, n_sentence_buckets
+from .linking import MAX_CANDIDATES, ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, linker_of
 
 INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
@@ -62,14 +61,6 @@ class ModelConfig:
         return TASK_HEADS[self.task]
 
     @property
-    def n_sentence_buckets(self) -> int:
-        return n_sentence_buckets(self.sentence_offsets)
-
-    @property
-    def n_distance_buckets(self) -> int:
-        return len(self.distance_edges)
-
-    @property
     def label_schema(self) -> Schema:
         return Schema.from_dict(self.schema)
 
@@ -80,35 +71,6 @@ class ModelConfig:
             if getattr(self, key) != tags:
                 return f"{key!r} {getattr(self, key)} disagree with the schema's {tags}"
         return None
-
-
-def span_means(states: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
-    """Mean of word states over each ``[start, end)`` span, through a prefix sum."""
-    prefix = torch.cat([states.new_zeros(1, states.shape[1]), states.cumsum(0)])
-    lengths = (spans[:, 1] - spans[:, 0]).clamp(min=1).unsqueeze(1)
-    return (prefix[spans[:, 1]] - prefix[spans[:, 0]]) / lengths
-
-
-class ChainLinker(nn.Module):
-    """Scores the role (none / origin / k-th relay) of a mention in a claim's chain."""
-
-    def __init__(self, hidden: int, inner: int, n_roles: int, dropout: float, n_sentence_buckets: int,
-                 n_distance_buckets: int):
-        super().__init__()
-        self.sentence = nn.Embedding(n_sentence_buckets, inner)
-        self.distance = nn.Embedding(n_distance_buckets, inner)
-        self.pair = nn.Linear(4 * hidden, inner)
-        self.out = nn.Sequential(nn.GELU(), nn.Dropout(dropout), nn.Linear(inner, n_roles))
-
-    def forward(self, claims, mentions, sentence_bucket, distance_bucket):
-        feats = torch.cat([claims, mentions, claims * mentions, claims - mentions], dim=-1)
-        return self.out(self.pair(feats) + self.sentence(sentence_bucket) + self.distance(distance_bucket))
-
-
-def linker_of(spec: ModelConfig, hidden: int) -> ChainLinker:
-    """The chain linker a model's settings describe, over encoder states of size ``hidden``."""
-    return ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout, spec.n_sentence_buckets,
-                       spec.n_distance_buckets)
 
 
 class NewsAttribModel(nn.Module):
@@ -167,15 +129,9 @@ class NewsAttribModel(nn.Module):
 
     @torch.inference_mode()
     def link_probs(self, words: torch.Tensor, pairs: dict) -> np.ndarray:
-        """Role probabilities ``[n_pairs, n_roles]`` on the host for the pairs of ``ArticleCollator.link_pairs``."""
+        """Role probabilities ``[n_pairs, n_roles]`` on the host for the pairs of ``linking.link_pairs``."""
         inputs = {k: v.to(self.device) for k, v in pairs.items() if k != "pair_role"}
-        return to_host(torch.softmax(self.link_logits(words, **inputs), -1))
-
-    def link_logits(self, words, claim_spans, mention_spans, pair_claim, pair_mention, pair_sentence,
-                    pair_distance) -> torch.Tensor:
-        claims = span_means(words, claim_spans)[pair_claim]
-        mentions = span_means(words, mention_spans)[pair_mention]
-        return self.linker(claims, mentions, pair_sentence, pair_distance)
+        return to_host(torch.softmax(self.linker(words, **inputs), -1))
 
     def forward(self, input_ids, attention_mask, token_window, token_pos, word_token, entity_tags=None,
                 claim_tags=None, claim_spans=None, mention_spans=None, pair_claim=None, pair_mention=None,
@@ -192,8 +148,8 @@ class NewsAttribModel(nn.Module):
         if "claim" in self.spec.heads:
             loss = loss + w["claim"] * ce(out["claim_logits"], claim_tags)
             if pair_role is not None and pair_role.numel():
-                logits = self.link_logits(words, claim_spans, mention_spans, pair_claim, pair_mention,
-                                          pair_sentence, pair_distance)
+                logits = self.linker(words, claim_spans, mention_spans, pair_claim, pair_mention,
+                                     pair_sentence, pair_distance)
                 loss = loss + w["link"] * ce(logits, pair_role)
         out["loss"] = loss
         return out

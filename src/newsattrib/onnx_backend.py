@@ -20,7 +20,8 @@ from torch import nn
 
 from .errors import NewsAttribError
 from .fileio import WEIGHTS_NAME
-from .modeling import INFERENCE_TOKENS, WORD_INPUTS, NewsAttribModel, linker_of, load_config, to_host
+from .linking import linker_of
+from .modeling import INFERENCE_TOKENS, WORD_INPUTS, NewsAttribModel, load_config, to_host
 
 ONNX_INPUTS = ("input_ids", "attention_mask")
 OPSET = 18
@@ -69,7 +70,6 @@ class OnnxModel(nn.Module):
 
     device = torch.device("cpu")  # onnxruntime's CPU provider; the linker stays beside it
     link_probs = NewsAttribModel.link_probs
-    link_logits = NewsAttribModel.link_logits
 
     def __init__(self, folder: str | Path, providers: list[str] | None = None):
         super().__init__()

@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 from typing import Iterable, Iterator
 
-import numpy as np
 import torch
 from transformers import AutoTokenizer, PreTrainedTokenizerFast
 
@@ -17,6 +16,7 @@ from .fileio import check_tokenizer_files
 from .decoding import decode_article
 from .modeling import NewsAttribModel, int8_dynamic
 from .features import featurize, words_of
+from .linking import scored_mentions
 
 MAX_CHARS = 100_000  # longer texts are read in pieces of this size, so memory stays bounded
 
@@ -98,17 +98,10 @@ class Pipeline:
             else:
                 states, ent, claim, f = results[i]
                 rec = decode_article(art.text, words, ent, cfg.entity_tags, claim, cfg.claim_tags,
-                                     lambda c, m, s=states, f=f: self._link_probs(s, f, c, m), cfg.roles,
+                                     lambda c, m, s=states, f=f: scored_mentions(self.model, self.collator, s, f, c, m), cfg.roles,
                                      self.decoding, self.schema)
             out.append({"id": art.id, "lang": art.lang, **rec})
         return out
-
-    def _link_probs(self, states, feats, claims, mentions) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each claim: the mentions scored for it (the nearest ones) and their role probabilities."""
-        pairs = self.collator.link_pairs([feats], [claims], [mentions])
-        probs = self.model.link_probs(states, pairs)
-        claim_of, mention_of = pairs["pair_claim"].numpy(), pairs["pair_mention"].numpy()
-        return [(mention_of[claim_of == i], probs[claim_of == i]) for i in range(len(claims))]
 
 
 def _pieces(text: str) -> list[str]:
