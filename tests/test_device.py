@@ -15,7 +15,8 @@ from hydra import compose, initialize_config_dir
 from transformers import AutoTokenizer
 
 from newsattrib import modeling
-from newsattrib.modeling import ChainLinker, NewsAttribModel, build_model, encoder_config
+from newsattrib.linking import ChainLinker
+from newsattrib.modeling import NewsAttribModel, build_model, encoder_config
 from newsattrib.errors import NewsAttribError
 from newsattrib.pipeline import Pipeline, resolve_device
 from newsattrib.train import training_arguments
@@ -86,3 +87,17 @@ def test_device_names():
     assert resolve_device("cpu") == torch.device("cpu")
     with pytest.raises(NewsAttribError, match="device 'gpu0' cannot be used here"):
         resolve_device("gpu0")
+
+
+@pytest.mark.parametrize("has_bf16", [False, True])
+def test_bf16_only_where_the_cpu_has_it(monkeypatch, has_bf16):
+    """Without bf16 instructions the run trains in float32: also in the mixed precision accelerate reads,
+    not only in the flag (autocast to emulated bf16 made each step ~30x slower on an AVX2 machine)."""
+    import newsattrib.train as train_module
+    monkeypatch.setattr(train_module, "cpu_has_bf16", lambda: has_bf16)
+    monkeypatch.delenv("ACCELERATE_MIXED_PRECISION", raising=False)
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = compose(config_name="train", overrides=["output_dir=unused"])
+    args = training_arguments(cfg)
+    assert args.bf16 is has_bf16
+    assert args.mixed_precision == ("bf16" if has_bf16 else "no")

@@ -98,11 +98,13 @@ def training_arguments(cfg: DictConfig):
     whatever the number of processes: ``trainer.per_device_train_batch_size`` is the most one forward
     pass may hold (memory); each process takes the largest share of ``batch_size`` up to it, and
     gradient accumulation makes up the rest."""
-    args = hydra.utils.instantiate(cfg.trainer)
-    if args.bf16 and args.use_cpu and not cpu_has_bf16():
-        print("note: this CPU has no bfloat16 instructions (AVX512-BF16 or AMX), where bf16 would be slower; "
-              "training in float32 (trainer.bf16=false)")
-        args.bf16 = False
+    # decided before TrainingArguments is built: it fixes the mixed precision there (and in the
+    # environment accelerate reads), so turning bf16 off afterwards would still autocast to it
+    emulated = cfg.trainer.get("bf16") and cfg.trainer.get("use_cpu") and not cpu_has_bf16()
+    if emulated:
+        print("note: this CPU has no bfloat16 instructions (AVX512-BF16 or AMX), where bf16 is emulated and "
+              "many times slower; training in float32 (trainer.bf16=false)")
+    args = hydra.utils.instantiate(cfg.trainer, **({"bf16": False} if emulated else {}))
     if cfg.batch_size % args.world_size:
         raise NewsAttribError(f"batch_size={cfg.batch_size} articles per step cannot be shared evenly by "
                               f"{args.world_size} processes")
