@@ -1,5 +1,4 @@
 """Character spans to word tags and back, and windows that drop no token of a long article."""
-import numpy as np
 import pytest
 from transformers import AutoTokenizer
 

@@ -1,6 +1,5 @@
 """Interrupted runs resume to the same result, runs are deterministic, and loading stays safe."""
 import json
-import os
 import signal
 import subprocess
 import sys

@@ -93,7 +93,7 @@ def test_conll_files_train_with_the_experiment(tmp_path, tiny_model_dir, article
     """experiment=conll reads IOB2 files directly, drops types outside the schema and holds out validation."""
     lines = []
     for i in range(12):
-        lines += [f"Anna\tB-PERS", f"Berg\tI-PERS", "visited\tO", "Kyiv\tB-LOC", f"on\tO", "Monday\tB-DATE", ".\tO", ""]
+        lines += ["Anna\tB-PERS", "Berg\tI-PERS", "visited\tO", "Kyiv\tB-LOC", "on\tO", "Monday\tB-DATE", ".\tO", ""]
     for name in ("train", "test"):
         (tmp_path / f"{name}.iob").write_text("\n".join(lines), encoding="utf-8")
     cfg = tiny_config(tmp_path, tiny_model_dir, articles, "experiment=conll", f"data.train=[{tmp_path / 'train.iob'}]",
