@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run(launcher: list[str], out: Path, steps: int) -> dict:
-    overrides = [f"hydra.run.dir={out}", "batch_size=2", "trainer.per_device_train_batch_size=1",
+    overrides = [f"hydra.run.dir={out}", "articles_per_step=2", "trainer.per_device_train_batch_size=1",
                  f"trainer.max_steps={steps}", "trainer.eval_strategy=no", "trainer.save_strategy=no",
                  "trainer.load_best_model_at_end=false", "eval_splits=[]", "trainer.disable_tqdm=true"]
     subprocess.run([*launcher, str(ROOT / "scripts/train.py"), *overrides], check=True, cwd=ROOT)

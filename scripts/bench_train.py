@@ -25,6 +25,7 @@ import time
 
 import torch
 from datasets import Dataset
+from hydra.utils import instantiate
 from omegaconf import OmegaConf
 from transformers import (AutoModelForTokenClassification, DataCollatorForTokenClassification, Trainer,
                           TrainerCallback, TrainingArguments)
@@ -33,11 +34,10 @@ from newsattrib.benchmark import ROOT, entity_f1, flops_per_token, isolated, mat
 from newsattrib.corpus import read_corpus
 from newsattrib.data_collator import ArticleCollator
 from newsattrib.embedded import embedded_model_dir
-from newsattrib.modeling import build_model
 from newsattrib.pipeline import Pipeline, load_tokenizer
 from newsattrib.schema import NEWS
 from newsattrib.features import spans_to_tags, tags_to_spans, words_of
-from newsattrib.train import cpu_has_bf16, linker_settings
+from newsattrib.train import cpu_has_bf16
 from newsattrib.trainer import NewsAttribTrainer, make_optimizer, to_dataset
 
 ENTITY_TAGS = NEWS.entity_tags
@@ -80,9 +80,7 @@ def newsattrib_path(seconds: float, n_val: int | None) -> dict:
     encoder = str(embedded_model_dir())
     tok = load_tokenizer(encoder)
     train, val = read_corpus(ROOT / "data/train.jsonl"), read_corpus(ROOT / "data/validation.jsonl")[:n_val]
-    model = build_model(encoder, max_length=model_cfg.max_length, stride=model_cfg.stride,
-                        **linker_settings(task_cfg), dropout=task_cfg.dropout)
-    model.freeze_word_embeddings()
+    model = instantiate(model_cfg, **task_cfg.heads, _convert_="all")  # as the main job builds it
     data = to_dataset(train, tok)
     budget = TimeBudget(seconds)
     with tempfile.TemporaryDirectory() as tmp:

@@ -68,12 +68,12 @@ def test_every_tensor_reaching_the_model_is_on_its_device(tiny_model_dir, articl
 
 @pytest.mark.parametrize("overrides,per_device,accumulation", [
     (["trainer=gpu"], 2, 1),                      # the main job's schedule on a GPU, as documented
-    (["trainer=gpu", "batch_size=8"], 8, 1),
-    (["trainer=gpu", "batch_size=32"], 8, 4),     # per_device_train_batch_size is a memory cap
-    (["batch_size=2"], 2, 1),                     # the CPU default
-    (["batch_size=3"], 1, 3),
+    (["trainer=gpu", "articles_per_step=8"], 8, 1),
+    (["trainer=gpu", "articles_per_step=32"], 8, 4),     # per_device_train_batch_size is a memory cap
+    (["articles_per_step=2"], 2, 1),                     # the CPU default
+    (["articles_per_step=3"], 1, 3),
 ])
-def test_batch_size_is_articles_per_step(overrides, per_device, accumulation):
+def test_articles_per_step_on_any_number_of_processes(overrides, per_device, accumulation):
     with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
         cfg = compose(config_name="train", overrides=overrides + ["output_dir=unused"])
     if "trainer=gpu" in overrides:
@@ -101,3 +101,18 @@ def test_bf16_only_where_the_cpu_has_it(monkeypatch, has_bf16):
     args = training_arguments(cfg)
     assert args.bf16 is has_bf16
     assert args.mixed_precision == ("bf16" if has_bf16 else "no")
+
+
+def test_the_selection_metric_is_one_the_task_reports():
+    with initialize_config_dir(config_dir=CONFIGS, version_base="1.3"):
+        cfg = compose(config_name="train", overrides=["output_dir=unused", "task=entities",
+                                                      "task.metric_for_best_model=eval_joint_score"])
+    with pytest.raises(NewsAttribError, match="eval_joint_score is not a validation metric of task=entities; "
+                                              "one of eval_entity_f1$"):
+        training_arguments(cfg)
+
+
+def test_every_head_needs_a_loss_weight(tiny_model_dir):
+    with pytest.raises(NewsAttribError, match="no weight for the claim, link head"):
+        build_model(tiny_model_dir, task="joint", loss_weights={"entity": 1.0})
+    assert build_model(tiny_model_dir, task="entities", loss_weights={"entity": 1.0}).spec.loss_weights == {"entity": 1.0}

@@ -14,10 +14,10 @@ TOLERANCE = 0.05  # relative difference of the mean training loss (data order di
 
 
 def run_train(launcher: list[str], tmp: Path, model_dir: str, articles) -> subprocess.CompletedProcess:
-    overrides = tiny_overrides(tmp, model_dir, articles, "batch_size=2", "trainer.per_device_train_batch_size=1",
+    overrides = tiny_overrides(tmp, model_dir, articles, "articles_per_step=2", "trainer.per_device_train_batch_size=1",
                                "trainer.max_steps=6", "trainer.num_train_epochs=100", "trainer.eval_strategy=no",
                                "trainer.save_strategy=no", "trainer.load_best_model_at_end=false",
-                               "task.dropout=0.0", f"hydra.run.dir={tmp / 'run'}")
+                               "task.heads.dropout=0.0", f"hydra.run.dir={tmp / 'run'}")
     env = {**os.environ, "OMP_NUM_THREADS": "1"}
     return subprocess.run([*launcher, str(ROOT / "scripts/train.py"), *overrides], capture_output=True, text=True,
                           env=env, cwd=ROOT, timeout=600)

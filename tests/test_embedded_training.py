@@ -9,7 +9,7 @@ from helpers import tiny_config
 
 def test_embedded_model_fine_tunes_a_few_steps(tmp_path, articles):
     cfg = tiny_config(tmp_path, "embedded", articles[:6], "experiment=smoke", "model.name_or_path=embedded",
-                      "model.max_length=128", "model.stride=16", "task.link_hidden=64", "trainer.max_steps=3",
+                      "model.max_length=128", "model.stride=16", "task.heads.link_hidden=64", "trainer.max_steps=3",
                       "trainer.eval_steps=3", "trainer.save_steps=3", "trainer.learning_rate=1e-4")
     reports = train(cfg)
     logs = [h["loss"] for h in json.loads((tmp_path / "run/train_metrics.json").read_text())

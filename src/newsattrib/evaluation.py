@@ -141,8 +141,18 @@ def report_types(report: dict) -> dict[str, list[str]]:
                                     **({"claims": list(NEWS.chain_classes)} if "claims" in report else {})}
 
 
+# the numbers of ``headline`` that each head adds: a run's validation reports them (``eval_`` prefixed),
+# and trainer.metric_for_best_model picks the best checkpoint by one of them
+SELECTION_METRICS = {"entity": ("entity_f1",), "claim": ("claim_f1", "chain_exact", "link_f1", "joint_score")}
+
+
+def selection_metrics(heads) -> list[str]:
+    """The validation metrics (as the Trainer logs them) a model with these heads can be selected by."""
+    return [f"eval_{m}" for head in heads for m in SELECTION_METRICS.get(head, ())]
+
+
 def headline(report: dict) -> dict:
-    """The few numbers a run is compared by."""
+    """The few numbers a run is compared by (``SELECTION_METRICS``)."""
     out = {"entity_f1": report["entities"][ALL]["micro"]["f1"]}
     if "claims" in report:
         out["claim_f1"] = report["claims"][ALL]["micro"]["f1"]

