@@ -60,3 +60,30 @@ def test_entity_scores_and_confusion():
     labels = rep["entity_word_confusion"]["labels"]
     m = rep["entity_word_confusion"]["matrix"]
     assert m[labels.index("SPEAKER")][labels.index("ORG")] == 1
+
+
+def test_chain_error_categories():
+    """Each inexact chain of a matched claim falls in one category, judged on the origin first."""
+    text = "Okhrimenko spoke. According to Censor.NET, the army held the line, Okhrimenko told ArmyInform."
+    okh1, censor, okh2, army = (0, 10), (31, 41), (67, 77), (83, 93)
+    claim = (43, 65)
+    ents = [Entity("e1", *okh1, "SPEAKER"), Entity("e2", *censor, "ORG"), Entity("e3", *okh2, "SPEAKER"),
+            Entity("e4", *army, "ORG")]
+
+    def category(chain_spans, gold_chain=("e2", "e4", "e3")):
+        g = Article("g", "en", text, ents, [Attribution("a1", *claim, gold_chain, "RELAYED" if len(gold_chain) > 1
+                                                        else "INDIRECT" if gold_chain else "UNATTRIBUTED")])
+        p_ents = [{"id": e.id, "start": e.start, "end": e.end, "label": e.label} for e in ents]
+        ids = {(e.start, e.end): e.id for e in ents}
+        p = {"id": "g", "lang": "en", "text": text, "entities": p_ents,
+             "attributions": [{"id": "a1", "claim": {"start": claim[0], "end": claim[1]},
+                               "chain": [ids[s] for s in chain_spans], "label": "RELAYED"}]}
+        errors = evaluate([g], [p])["chains"]["all"]["errors"]
+        return [k for k, n in errors.items() if n] or None
+
+    assert category([censor, army, okh2]) is None
+    assert category([censor, army, okh1]) == ["same name, other mention"]
+    assert category([okh2, army]) == ["other source"]
+    assert category([army, okh2]) == ["relays differ"]
+    assert category([]) == ["no chain"]
+    assert category([okh2], gold_chain=()) == ["chain where none"]

@@ -15,7 +15,7 @@ import numpy as np
 
 from .compare import HEADLINE, slug
 from .curves import plot_training_curves, pyplot, save_figure
-from .evaluation import ALL
+from .evaluation import ALL, joint_score
 from .fileio import atomic_write_text
 
 NAMES = {"entity_f1": "entities F1", "claim_f1": "claims F1", "link_f1": "link F1", "chain_exact": "chain exact",
@@ -42,8 +42,9 @@ def rows(types: dict[str, list[str]]) -> list[tuple[str, callable, str | None]]:
 
 def joint(report: dict, lang: str) -> float:
     """``evaluation.headline``'s joint score, for any language."""
-    return (report["entities"][lang]["micro"]["f1"] + report["claims"][lang]["micro"]["f1"]
-            + report["chains"][lang]["links"]["f1"]) / 3
+    return joint_score({"entity_f1": report["entities"][lang]["micro"]["f1"],
+                        "claim_f1": report["claims"][lang]["micro"]["f1"],
+                        "link_f1": report["chains"][lang]["links"]["f1"]})
 
 
 def _cell(value: float, diff: dict | None) -> str:

@@ -14,6 +14,7 @@ from seqeval.scheme import IOB2
 
 from . import breakdown as bd
 from .corpus import Article
+from .decoding import name_key
 from .fileio import atomic_write_text
 from .schema import NEWS, Schema
 from .features import spans_to_tags, tags_to_spans, word_span_of, words_of
@@ -54,8 +55,28 @@ def _chains(words, text_spans: list[tuple[int, int, list[tuple[int, int]], str]]
     return out
 
 
+# why a matched claim's chain is not exact, judged on its origin first (the member a reader asks for)
+CHAIN_ERRORS = ("no chain", "chain where none", "other source", "same name, other mention", "relays differ")
+
+
+def chain_error(gold: list, pred: list, name_of) -> str | None:
+    """The ``CHAIN_ERRORS`` category of a predicted chain against the gold one (member spans, origin last);
+    ``name_of(span)`` says which name a member is, so another mention of the same source is told apart."""
+    if gold == pred:
+        return None
+    if not pred or not gold:
+        return "no chain" if gold else "chain where none"
+    if gold[-1] != pred[-1]:
+        return "same name, other mention" if name_of(gold[-1]) == name_of(pred[-1]) else "other source"
+    return "relays differ"
+
+
 def chain_counts(gold: Article, pred: dict) -> Counter:
     words = words_of(gold.text)
+
+    def name_of(span):
+        return name_key(gold.text[words[span[0]][0]:words[span[1] - 1][1]]) if span else ""
+
     g = _chains(words, [(a.start, a.end, [(gold.entity(m).start, gold.entity(m).end) for m in a.chain], a.label)
                         for a in gold.attributions])
     ents = {e["id"]: e for e in pred["entities"]}
@@ -68,6 +89,9 @@ def chain_counts(gold: Article, pred: dict) -> Counter:
         c["matched"] += 1
         c["class_correct"] += gl == pl
         c["exact"] += gm == pm
+        error = chain_error(gm, pm, name_of)
+        if error:
+            c[f"error: {error}"] += 1
         gset, pset = set(enumerate(gm)), set(enumerate(pm))
         c["link_tp"] += len(gset & pset)
         c["link_gold"] += len(gset)
@@ -125,6 +149,7 @@ def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True, sc
                 "class_accuracy": c["class_correct"] / m if m else 0.0,
                 "exact_match": c["exact"] / m if m else 0.0,
                 "links": _prf_counts(c["link_tp"], c["link_pred"], c["link_gold"]),
+                "errors": {kind: c[f"error: {kind}"] for kind in CHAIN_ERRORS},
             }
     report["breakdown"] = {kind: {lang: bd.as_report(errors[kind][lang], kind_types) for lang in seqs}
                            for kind, kind_types in types.items()}
@@ -194,6 +219,10 @@ def format_table(report: dict, title: str = "") -> str:
                           ("link F1", lambda c: f"{c['links']['f1']:.3f}"),
                           ("exact chain", lambda c: f"{c['exact_match']:.3f}")):
             lines.append(f"  {name:<14}" + "".join(f"{get(ch[l]):>9}" for l in langs))
+        lines.append("chain errors (matched claims whose chain is not exact)")
+        lines.append(f"  {'category':<26}" + "".join(f"{l:>9}" for l in langs))
+        for kind in CHAIN_ERRORS:
+            lines.append(f"  {kind:<26}" + "".join(f"{ch[l].get('errors', {}).get(kind, 0):>9}" for l in langs))
     for kind, kind_types in types.items():
         if kind in report.get("breakdown", {}):
             lines += bd.format_breakdown(report["breakdown"][kind], langs, kind_types, kind, ALL)

@@ -192,7 +192,8 @@ def summary_html(report: dict, kind_articles: Counter) -> str:
         parts.append(f'<p class="chains">chains on exactly matched claims: {ch["matched_claims"]} of '
                      f'{ch["gold_claims"]} gold claims matched; exact chain {ch["exact_match"]:.3f}; link F1 '
                      f'{ch["links"]["f1"]:.3f}; <a href="#kind=chain:wrong" data-filter="chain:wrong">chains differ</a>'
-                     f' in {kind_articles["chain:wrong"]} articles</p>')
+                     f' in {kind_articles["chain:wrong"]} articles'
+                     + "".join(f"; {kind} {n}" for kind, n in ch.get("errors", {}).items() if n) + "</p>")
     return "".join(parts)
 
 
