@@ -46,6 +46,17 @@ def test_class_decides_length_and_steps_down_when_mentions_are_missing():
     assert choose_chain("DIRECT", p[:0], roles, quoted=True) == ("UNATTRIBUTED", [])
 
 
+def test_pooled_mentions_choose_the_source_then_its_likeliest_mention():
+    roles = list(ROLES)
+    # origin probabilities 0.4 (Censor.NET) against 0.35 + 0.3 for two mentions of Okhrimenko
+    p = np.array([[0.5, 0.4, 0.1, 0.0, 0.0], [0.6, 0.35, 0.05, 0.0, 0.0], [0.6, 0.3, 0.1, 0.0, 0.0]])
+    sources = ["censor.net", "okhri", "okhri"]
+    assert choose_chain("INDIRECT", p, roles, quoted=False) == ("INDIRECT", [0])
+    assert choose_chain("INDIRECT", p, roles, quoted=False, sources=sources) == ("INDIRECT", [1])
+    # the origin's other mention is never its relay
+    assert choose_chain("RELAYED", p, roles, quoted=False, sources=sources) == ("RELAYED", [0, 1])
+
+
 def test_viterbi_keeps_iob2_valid_where_argmax_would_not():
     from newsattrib.decoding import viterbi
     tags = ["O", "B-ORG", "I-ORG"]

@@ -20,7 +20,8 @@ from .linking import choose_chain
 from .schema import NEWS, Schema
 from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 
-DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True}
+DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
+                    "pool_mentions": False}
 NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
@@ -138,6 +139,12 @@ def name_key(text: str) -> str:
     return last[-1].casefold()[:NAME_STEM] if last else ""
 
 
+def source_key(text: str, person: bool) -> str:
+    """Which source a mention names: a person by ``name_key`` (surname, any inflection), anything else
+    by its whole name (``Security Service of Ukraine`` is not ``Armed Forces of Ukraine``)."""
+    return name_key(text) if person else " ".join(text.casefold().split())
+
+
 def drop_silent_speakers(record: dict, text: str, person: str) -> dict:
     """Remove mentions of type ``person`` (SPEAKER) of persons who are in no chain (ANNOTATION.md: a
     SPEAKER is a source), and renumber entity ids; a mention counts as the person of a chain member
@@ -183,13 +190,15 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
         if decoding["quote_regions"]:
             claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags, starts)
         mentions = [e for e in entities if e["label"] in schema.sources]
+        names = [source_key(text[m["start"]:m["end"]], m["label"] == schema.person) for m in mentions]
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
         scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
             if claims and mentions else [none] * len(claims)
         for i, (s, e, lab, score) in enumerate(claims):
             start, end = char_span(s, e)
             candidates, probs = scored[i]
-            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema)
+            sources = [names[candidates[m]] for m in range(len(candidates))] if decoding["pool_mentions"] else None
+            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema, sources)
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
                                            "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})

@@ -14,7 +14,7 @@ from seqeval.scheme import IOB2
 
 from . import breakdown as bd
 from .corpus import Article
-from .decoding import name_key
+from .decoding import source_key
 from .fileio import atomic_write_text
 from .schema import NEWS, Schema
 from .features import spans_to_tags, tags_to_spans, word_span_of, words_of
@@ -71,11 +71,14 @@ def chain_error(gold: list, pred: list, name_of) -> str | None:
     return "relays differ"
 
 
-def chain_counts(gold: Article, pred: dict) -> Counter:
+def chain_counts(gold: Article, pred: dict, person: str | None = NEWS.person) -> Counter:
     words = words_of(gold.text)
+    labels = {word_span_of(words, e["start"], e["end"]): e["label"] for e in pred["entities"]}
+    labels.update({word_span_of(words, e.start, e.end): e.label for e in gold.entities})
 
     def name_of(span):
-        return name_key(gold.text[words[span[0]][0]:words[span[1] - 1][1]]) if span else ""
+        return source_key(gold.text[words[span[0]][0]:words[span[1] - 1][1]], labels.get(span) == person) \
+            if span else ""
 
     g = _chains(words, [(a.start, a.end, [(gold.entity(m).start, gold.entity(m).end) for m in a.chain], a.label)
                         for a in gold.attributions])
@@ -127,7 +130,7 @@ def evaluate(gold: list[Article], pred: list[dict], with_claims: bool = True, sc
             g_cl = spans_to_tags(words, [(a.start, a.end, a.label) for a in art.attributions])
             p_cl = spans_to_tags(words, [(a["claim"]["start"], a["claim"]["end"], a["label"])
                                          for a in p["attributions"]])
-            c = chain_counts(art, p)
+            c = chain_counts(art, p, schema.person)
             cl_errors = bd.count(tags_to_spans(g_cl), tags_to_spans(p_cl))
             for lang in (art.lang, ALL):
                 seqs[lang]["claim_gold"].append(g_cl)

@@ -147,22 +147,34 @@ def linker_of(spec: ModelConfig, hidden: int) -> ChainLinker:
 
 
 def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool,
-                 schema: Schema = NEWS) -> tuple[str, list[int]]:
+                 schema: Schema = NEWS, sources: list | None = None) -> tuple[str, list[int]]:
     """Class and mention indices (outermost first, origin last) for one claim.
 
     The claim head's class decides how many slots the chain has (UNATTRIBUTED: none, DIRECT/INDIRECT: one,
     RELAYED: two or more); ``role_probs`` (``[n_mentions, n_roles]``, roles ``none, origin, relay1, ...``)
     decide which mentions fill them, relays while they are likely. Without the mentions a class needs,
     the class steps down, so class and chain length always agree.
+
+    ``sources`` (one key per mention, e.g. its name) pools the origin's probability over the mentions of
+    one source, so a source whose mentions share the probability is not outvoted by one other mention;
+    the origin is then that source's likeliest mention, and its other mentions are never relays.
     """
     n = role_probs.shape[0]
     if label == schema.unattributed or n == 0:
         return schema.unattributed, []
-    origin = int(role_probs[:, roles.index("origin")].argmax())
+    p_origin = role_probs[:, roles.index("origin")]
+    origin = int(p_origin.argmax())
+    if sources is not None:
+        pooled: dict = {}
+        for m in range(n):
+            pooled[sources[m]] = pooled.get(sources[m], 0.0) + float(p_origin[m])
+        best = max(pooled, key=pooled.get)
+        origin = max((m for m in range(n) if sources[m] == best), key=lambda m: p_origin[m])
     relays: list[int] = []
     if label == schema.relayed:
         for k, role in enumerate(roles[2:]):
-            free = [m for m in range(n) if m != origin and m not in relays]
+            free = [m for m in range(n) if m != origin and m not in relays
+                    and (sources is None or sources[m] != sources[origin])]
             if not free:
                 break
             m = max(free, key=lambda i: role_probs[i, 2 + k])
