@@ -57,6 +57,18 @@ def test_pooled_mentions_choose_the_source_then_its_likeliest_mention():
     assert choose_chain("RELAYED", p, roles, quoted=False, sources=sources) == ("RELAYED", [0, 1])
 
 
+def test_relays_by_linker_decide_the_class():
+    roles = list(ROLES)
+    likely = np.array([[0.1, 0.8, 0.05, 0.05, 0.0], [0.2, 0.1, 0.6, 0.1, 0.0]])   # a likely first relay
+    unlikely = np.array([[0.1, 0.8, 0.05, 0.05, 0.0], [0.7, 0.1, 0.1, 0.1, 0.0]])
+    assert choose_chain("INDIRECT", likely, roles, False) == ("INDIRECT", [0])
+    assert choose_chain("INDIRECT", likely, roles, False, relays_by_linker=True) == ("RELAYED", [1, 0])
+    assert choose_chain("RELAYED", unlikely, roles, True) == ("RELAYED", [1, 0])
+    assert choose_chain("RELAYED", unlikely, roles, True, relays_by_linker=True) == ("DIRECT", [0])
+    assert choose_chain("DIRECT", unlikely, roles, True, relays_by_linker=True) == ("DIRECT", [0])
+    assert choose_chain("UNATTRIBUTED", likely, roles, False, relays_by_linker=True) == ("UNATTRIBUTED", [])
+
+
 def test_viterbi_keeps_iob2_valid_where_argmax_would_not():
     from newsattrib.decoding import viterbi
     tags = ["O", "B-ORG", "I-ORG"]

@@ -21,7 +21,7 @@ from .schema import NEWS, Schema
 from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 
 DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
-                    "pool_mentions": False}
+                    "pool_mentions": False, "relays_by_linker": False}
 NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
@@ -198,7 +198,8 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
             start, end = char_span(s, e)
             candidates, probs = scored[i]
             sources = [names[candidates[m]] for m in range(len(candidates))] if decoding["pool_mentions"] else None
-            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema, sources)
+            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema, sources,
+                                        decoding["relays_by_linker"])
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
                                            "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})

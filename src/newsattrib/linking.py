@@ -147,7 +147,8 @@ def linker_of(spec: ModelConfig, hidden: int) -> ChainLinker:
 
 
 def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool,
-                 schema: Schema = NEWS, sources: list | None = None) -> tuple[str, list[int]]:
+                 schema: Schema = NEWS, sources: list | None = None, relays_by_linker: bool = False
+                 ) -> tuple[str, list[int]]:
     """Class and mention indices (outermost first, origin last) for one claim.
 
     The claim head's class decides how many slots the chain has (UNATTRIBUTED: none, DIRECT/INDIRECT: one,
@@ -158,6 +159,8 @@ def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: b
     ``sources`` (one key per mention, e.g. its name) pools the origin's probability over the mentions of
     one source, so a source whose mentions share the probability is not outvoted by one other mention;
     the origin is then that source's likeliest mention, and its other mentions are never relays.
+    ``relays_by_linker``: the linker alone decides whether there are relays (a first relay as likely
+    as not), and a claim with relays is RELAYED whatever class the claim head gave it.
     """
     n = role_probs.shape[0]
     if label == schema.unattributed or n == 0:
@@ -171,16 +174,18 @@ def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: b
         best = max(pooled, key=pooled.get)
         origin = max((m for m in range(n) if sources[m] == best), key=lambda m: p_origin[m])
     relays: list[int] = []
-    if label == schema.relayed:
+    if label == schema.relayed or relays_by_linker:
         for k, role in enumerate(roles[2:]):
             free = [m for m in range(n) if m != origin and m not in relays
                     and (sources is None or sources[m] != sources[origin])]
             if not free:
                 break
             m = max(free, key=lambda i: role_probs[i, 2 + k])
-            if k and role_probs[m, 2 + k] < 0.5:
+            if (k or relays_by_linker) and role_probs[m, 2 + k] < 0.5:
                 break
             relays.append(m)
-        if not relays:
+        if relays:
+            label = schema.relayed
+        elif label == schema.relayed:
             label = schema.chain_class(1, quoted)
     return label, relays + [origin]
