@@ -21,7 +21,7 @@ from .schema import NEWS, Schema
 from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
 
 DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
-                    "pool_mentions": False, "relays_by_linker": False}
+                    "pool_mentions": False, "relays_by_linker": True}
 NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
