@@ -123,6 +123,9 @@ def to_file(pipe, articles, args, progress: bool, state) -> None:
 
     out = ResumableJsonl(args.output, run_key(args), check=same_article) if state.is_main_process else None
     done = shared_value(state, out.done if out else None)
+    # Ctrl-C (SIGINT) stops the run and keeps what is written, also where it was started with SIGINT
+    # ignored (a shell's `cmd &`), where Python would otherwise leave it ignored
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         if out and out.restarted:
             print(f"note: {out.partial} was for other inputs or another model; starting again", file=sys.stderr)
@@ -143,6 +146,9 @@ def to_file(pipe, articles, args, progress: bool, state) -> None:
         if out:
             out.close()
         raise
+    finally:
+        if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            signal.signal(signal.SIGINT, previous)
     if out:
         out.commit()
         print(f"{total} records written to {args.output}", file=sys.stderr)
