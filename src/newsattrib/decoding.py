@@ -190,14 +190,15 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
         if decoding["quote_regions"]:
             claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags, starts)
         mentions = [e for e in entities if e["label"] in schema.sources]
-        names = [source_key(text[m["start"]:m["end"]], m["label"] == schema.person) for m in mentions]
+        names = [source_key(text[m["start"]:m["end"]], m["label"] == schema.person) for m in mentions] \
+            if decoding["pool_mentions"] else None  # which source each mention names, only where pooled
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
         scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
             if claims and mentions else [none] * len(claims)
         for i, (s, e, lab, score) in enumerate(claims):
             start, end = char_span(s, e)
             candidates, probs = scored[i]
-            sources = [names[candidates[m]] for m in range(len(candidates))] if decoding["pool_mentions"] else None
+            sources = [names[c] for c in candidates] if names is not None else None
             label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema, sources,
                                         decoding["relays_by_linker"])
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
