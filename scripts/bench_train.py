@@ -89,7 +89,7 @@ def newsattrib_path(seconds: float, n_val: int | None) -> dict:
                            weight_decay=trainer_cfg.weight_decay, num_train_epochs=trainer_cfg.num_train_epochs,
                            bf16=cpu_has_bf16(), remove_unused_columns=False)
         optimizer = make_optimizer(model, args.learning_rate, task_cfg.head_learning_rate, args.weight_decay)
-        collator = ArticleCollator.for_model(model.spec, tok)
+        collator = ArticleCollator.for_model(model.spec, tok, training=True)
         NewsAttribTrainer(model=model, args=args, train_dataset=data, data_collator=collator, processing_class=tok,
                           optimizers=(optimizer, None), callbacks=[budget]).train()
     records = Pipeline(model.eval(), tok, batch_size=4).predict_articles(val)

@@ -27,6 +27,7 @@ def tiny_overrides(tmp, model_dir: str, articles, *overrides: str, config: str =
             f"data.test=[{files['test']}]", "data.generated=0", f"output_dir={tmp / 'run'}"]
     if config == "train":
         base += [f"model.name_or_path={model_dir}", "model.max_length=24", "model.stride=6",
+                 "model.frozen_layers=1",
                  "++task.heads.link_hidden=16", "trainer.num_train_epochs=2", "trainer.learning_rate=1e-3",
                  "trainer.logging_steps=1", "trainer.disable_tqdm=true", "trainer.warmup_steps=0"]
     return base + list(overrides)

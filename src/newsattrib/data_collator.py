@@ -32,10 +32,13 @@ class ArticleCollator:
     distance_edges: tuple[int, ...] = WORD_DISTANCE_EDGES
 
     @classmethod
-    def for_model(cls, spec: ModelConfig, tokenizer: PreTrainedTokenizerBase) -> ArticleCollator:
-        """The collator of a model: its saved window and link-pair settings, its tokenizer's special tokens."""
+    def for_model(cls, spec: ModelConfig, tokenizer: PreTrainedTokenizerBase, training: bool = False
+                  ) -> ArticleCollator:
+        """The collator of a model: its saved window and link-pair settings, its tokenizer's special tokens;
+        ``training``: the windows overlap by the model's ``train_stride``."""
+        stride = spec.train_stride if training and spec.train_stride is not None else spec.stride
         return cls(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
-                   spec.max_length, spec.stride, spec.max_candidates, tuple(spec.sentence_offsets),
+                   spec.max_length, stride, spec.max_candidates, tuple(spec.sentence_offsets),
                    tuple(spec.distance_edges))
 
     def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:

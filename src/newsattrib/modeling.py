@@ -20,7 +20,7 @@ from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .schema import NEWS, Schema
-from .linking import MAX_CANDIDATES, ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, linker_of
+from .linking import MAX_CANDIDATES, ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, linker_of, origin_choice_loss
 
 INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
@@ -46,6 +46,9 @@ class ModelConfig:
     loss_weights: dict = field(default_factory=lambda: {"entity": 1.0, "claim": 1.0, "link": 1.0})
     max_length: int = 512
     stride: int = 64
+    # overlap of the training windows (None: stride). Overlap only gives the words near a window's edge more
+    # context, which prediction wants; in training a window's edge moves with the article's augmentation
+    train_stride: int | None = None
     decoding: dict = field(default_factory=lambda: dict(DEFAULT_DECODING))  # article-level rules, decoding.py
     # every word starts a token of its own (features.encode_article); folders saved before had whole-text tokens
     split_words: bool = False
@@ -151,12 +154,27 @@ class NewsAttribModel(nn.Module):
                 logits = self.linker(words, claim_spans, mention_spans, pair_claim, pair_mention,
                                      pair_sentence, pair_distance)
                 loss = loss + w["link"] * ce(logits, pair_role)
+                if w.get("origin"):
+                    loss = loss + w["origin"] * origin_choice_loss(logits, pair_claim, pair_role, len(claim_spans))
         out["loss"] = loss
         return out
 
     def freeze_word_embeddings(self) -> None:
         """The 250k-row embedding table is most of the parameters and learns little from a small corpus."""
         self.encoder.get_input_embeddings().weight.requires_grad_(False)
+
+    def freeze_lower_layers(self, n_layers: int) -> None:
+        """The embeddings and the encoder's first ``n_layers`` layers keep their pretrained weights. Unlike
+        freezing the word table alone, no gradient then flows below layer ``n_layers``: the backward pass
+        skips those layers entirely."""
+        if n_layers <= 0:
+            return
+        layers = encoder_layers(self.encoder)
+        if n_layers > len(layers):
+            raise NewsAttribError(f"frozen_layers={n_layers}, but the encoder has {len(layers)} layers")
+        getattr(self.encoder, "embeddings", self.encoder.get_input_embeddings()).requires_grad_(False)
+        for layer in layers[:n_layers]:
+            layer.requires_grad_(False)
 
     def save(self, folder: str | Path) -> None:
         folder = Path(folder)
@@ -255,6 +273,7 @@ def _config_problem(key: str, value) -> str | None:
         "loss_weights": (lambda v: isinstance(v, dict), "must be an object"),
         "max_length": (lambda v: whole(v, 3), "must be a whole number of 3 or more"),
         "stride": (lambda v: whole(v, 0), "must be a whole number of 0 or more"),
+        "train_stride": (lambda v: v is None or whole(v, 0), "must be null or a whole number of 0 or more"),
         "decoding": (lambda v: isinstance(v, dict), "must be an object"),
         "schema": (lambda v: isinstance(v, dict), "must be an object"),
         "split_words": (lambda v: isinstance(v, bool), "must be true or false"),
@@ -306,9 +325,11 @@ def encoder_folder(name_or_path: str, cache_dir: str | None = None) -> str:
 
 
 def build_model(name_or_path: str, task: str = "joint", schema: Schema = NEWS, cache_dir: str | None = None,
-                freeze_embeddings: bool = False, allow_pickle: bool = False, **settings) -> NewsAttribModel:
+                freeze_embeddings: bool = False, frozen_layers: int = 0, allow_pickle: bool = False,
+                **settings) -> NewsAttribModel:
     """A fresh model around a pretrained encoder (``embedded``, a local folder or a hub id) with heads for
-    ``schema``'s labels; ``settings`` are ModelConfig fields (windows, heads). The ``_target_`` of the
+    ``schema``'s labels; ``settings`` are ModelConfig fields (windows, heads). ``freeze_embeddings`` freezes the
+    word table, ``frozen_layers`` the embeddings and that many of the encoder's lower layers. The ``_target_`` of the
     ``model`` config group. Safetensors only unless ``allow_pickle`` is given; remote code is never run."""
     if task not in TASK_HEADS:
         raise NewsAttribError(f"task {task!r} is not one of {', '.join(TASK_HEADS)}")
@@ -328,7 +349,17 @@ def build_model(name_or_path: str, task: str = "joint", schema: Schema = NEWS, c
     model = NewsAttribModel(cfg, encoder)
     if freeze_embeddings:
         model.freeze_word_embeddings()
+    model.freeze_lower_layers(frozen_layers)
     return model
+
+
+def encoder_layers(encoder: nn.Module) -> nn.ModuleList:
+    """The encoder's stack of transformer layers (BERT's ``encoder.layer``, and the like elsewhere)."""
+    n = encoder.config.num_hidden_layers
+    for module in encoder.modules():
+        if isinstance(module, nn.ModuleList) and len(module) == n:
+            return module
+    raise NewsAttribError(f"no list of {n} layers found in the {encoder.config.model_type} encoder")
 
 
 def _without_pooler(encoder: nn.Module) -> nn.Module:

@@ -1,6 +1,7 @@
 """What ``scripts/train.py`` and ``scripts/evaluate.py`` run, given a composed Hydra config."""
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import platform
@@ -122,6 +123,19 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
 
     Interrupted (Ctrl-C, SIGTERM), it saves a checkpoint, says how to resume and exits with status 130.
     """
+    trained = fit(cfg, callbacks)
+    if trained is None:
+        return {}
+    # scored from the saved folder once the trainer, its optimizer and the training model are gone:
+    # the job's peak memory is then training's, not training's plus a second model
+    gc.collect()
+    folder, device = trained
+    return score(load(folder, device=device), cfg, Path(cfg.output_dir))
+
+
+def fit(cfg: DictConfig, callbacks: list | None = None) -> tuple[Path, torch.device] | None:
+    """The training part of ``train``: the saved model's folder and the device it trained on (None on
+    processes other than the first)."""
     out = Path(cfg.output_dir)
     set_seed(cfg.seed)
     args = training_arguments(cfg)
@@ -150,7 +164,7 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
                                                      schema)
     trainer = NewsAttribTrainer(
         model=model, args=args, train_dataset=train_data,
-        data_collator=ArticleCollator.for_model(model.spec, tokenizer),
+        data_collator=ArticleCollator.for_model(model.spec, tokenizer, training=True),
         processing_class=tokenizer, eval_dataset=val_articles, optimizers=(optimizer, None),
         callbacks=[interrupt, *augment_callbacks, *(callbacks or [])])
     result = trainer.train(resume_from_checkpoint=ckpt)
@@ -161,11 +175,11 @@ def train(cfg: DictConfig, callbacks: list | None = None) -> dict:
     final = out / "model"
     trainer.save_model(str(final))
     if not trainer.is_world_process_zero():
-        return {}
+        return None
     metrics = {"train": result.metrics, "log_history": trainer.state.log_history}
     atomic_write_text(out / "train_metrics.json", json.dumps(metrics, indent=2))
     plot_training_curves({"": trainer.state.log_history}, out / "train_curves.png")
-    return score(load(final, device=args.device), cfg, out)
+    return final, args.device
 
 
 def config_schema(cfg: DictConfig) -> Schema:
