@@ -38,16 +38,6 @@ def test_windows_cover_every_token_once_as_owner(n, size, stride):
         assert a + p == t and a <= t < b
 
 
-@pytest.mark.parametrize("n,size,stride", [(127, 126, 32), (463, 126, 32), (463, 126, 0), (95, 10, 3), (5000, 510, 64)])
-def test_windows_are_as_few_as_the_overlap_allows_and_of_one_length(n, size, stride):
-    """No window is pushed back over its neighbour to fill ``size``: the tokens encoded stay close to ``n``."""
-    spans = windows(n, size, stride)
-    assert len(spans) == -(-(n - stride) // (size - stride))
-    assert len({b - a for a, b in spans}) == 1
-    assert all(b1 - a2 >= stride for (_, b1), (a2, _) in zip(spans, spans[1:]))
-    assert sum(b - a for a, b in spans) < n + len(spans) * (stride + 1)
-
-
 def test_windows_reject_stride_not_smaller_than_window():
     with pytest.raises(ValueError):
         windows(100, 8, 8)

@@ -137,17 +137,18 @@ def _encode_whole(tokenizer, text: str, words: list[tuple[int, int]]) -> Encoded
 
 
 def windows(n_tokens: int, max_tokens: int, stride: int) -> list[tuple[int, int]]:
-    """Token ranges ``[a, b)`` of at most ``max_tokens`` covering ``n_tokens``, consecutive ones overlapping by at
-    least ``stride``. As few windows as that allows, all of one length and evenly spaced: the last window is not
-    pushed back over its neighbour to fill ``max_tokens``, so an article is encoded with few tokens beyond its own
-    (a 463-token article: 595 window tokens at stride 32, not 630; 464 at stride 0, not 504)."""
+    """Token ranges ``[a, b)`` of at most ``max_tokens`` covering ``n_tokens`` with ``stride`` overlap."""
     if stride >= max_tokens:
         raise ValueError(f"stride ({stride}) must be smaller than the window ({max_tokens} tokens)")
     if n_tokens <= max_tokens:
         return [(0, max(n_tokens, 1))]
-    n = -(-(n_tokens - stride) // (max_tokens - stride))
-    size = -(-(n_tokens + (n - 1) * stride) // n)
-    return [(a, a + size) for a in (i * (n_tokens - size) // (n - 1) for i in range(n))]
+    out, a = [], 0
+    while True:
+        b = min(a + max_tokens, n_tokens)
+        out.append((b - max_tokens, b) if b - a < max_tokens else (a, b))
+        if b == n_tokens:
+            return out
+        a = b - stride
 
 
 def owners(n_tokens: int, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
