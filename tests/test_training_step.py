@@ -1,14 +1,11 @@
 """What a training step computes: the frozen lower layers get no gradient (the backward pass stops above
-them), training windows overlap by ``train_stride``, not prediction's ``stride``, and the origin is learnt
-as a choice among a claim's candidate mentions."""
+them), and training windows overlap by ``train_stride``, not prediction's ``stride``."""
 import pytest
-import torch
 from transformers import AutoTokenizer
 
 from newsattrib.data_collator import ArticleCollator
 from newsattrib.errors import NewsAttribError
 from newsattrib.features import featurize
-from newsattrib.linking import ROLES, origin_choice_loss
 from newsattrib.modeling import build_model, encoder_layers
 
 
@@ -41,18 +38,3 @@ def test_training_windows_use_train_stride_and_prediction_windows_stride(tiny_mo
     unset = build_model(tiny_model_dir, max_length=12, stride=4)
     assert ArticleCollator.for_model(unset.spec, tok, training=True).stride == 4
 
-
-def test_origin_choice_loss_is_a_softmax_over_each_claims_candidates():
-    """Claim 0 has three candidates (origin the second), claim 1 none at all, claim 2 two (origin the
-    second), claim 3 one candidate that is not its origin: only claims 0 and 2 count, and the gradient
-    stays finite although claim 1 has no pair."""
-    logits = torch.randn(6, len(ROLES), requires_grad=True)
-    pair_claim = torch.tensor([0, 0, 0, 2, 2, 3])
-    pair_role = torch.tensor([0, 1, 0, 0, 1, 0])
-    loss = origin_choice_loss(logits, pair_claim, pair_role, 4)
-    loss.backward()
-    score = logits[:, 1] - logits[:, 0]
-    expected = ((torch.logsumexp(score[:3], 0) - score[1]) + (torch.logsumexp(score[3:5], 0) - score[4])) / 2
-    assert torch.allclose(loss, expected)
-    assert torch.isfinite(logits.grad).all() and not logits.grad[5].any()
-    assert origin_choice_loss(logits, pair_claim, torch.zeros(6, dtype=torch.long), 4).item() == 0.0

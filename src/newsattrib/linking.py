@@ -140,26 +140,6 @@ class ChainLinker(nn.Module):
         return self.out(self.pair(feats) + self.sentence(pair_sentence) + self.distance(pair_distance))
 
 
-def origin_choice_loss(logits: torch.Tensor, pair_claim: torch.Tensor, pair_role: torch.Tensor,
-                       n_claims: int) -> torch.Tensor:
-    """Cross-entropy of choosing each claim's gold origin among all its candidate mentions.
-
-    Decoding takes the origin as the argmax over a claim's candidates (``choose_chain``), but the per-pair
-    loss judges each mention alone, never against the mention that competes with it. Here each candidate
-    scores its log-odds of origin against none, the scores of a claim's candidates go through one softmax,
-    and the gold origin must win it. Claims whose origin is not among their candidates add nothing."""
-    origin, none = ROLES.index("origin"), ROLES.index("none")
-    score = logits[:, origin] - logits[:, none]
-    gold = pair_role == origin
-    if not gold.any():
-        return score.sum() * 0.0
-    top = score.detach().max()
-    totals = score.new_zeros(n_claims).index_add(0, pair_claim, torch.exp(score - top))
-    log_total = torch.log(totals.clamp(min=1e-30)) + top  # claims without pairs are clamped, then masked out
-    claims = pair_claim[gold]
-    return (log_total[claims] - score[gold]).mean()
-
-
 def linker_of(spec: ModelConfig, hidden: int) -> ChainLinker:
     """The chain linker a model's settings describe, over encoder states of size ``hidden``."""
     return ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout,

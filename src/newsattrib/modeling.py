@@ -20,7 +20,7 @@ from .decoding import DEFAULT_DECODING
 from .errors import NewsAttribError
 from .fileio import CONFIG_NAME, WEIGHTS_NAME, check_safetensors, read_model_config
 from .schema import NEWS, Schema
-from .linking import MAX_CANDIDATES, ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, linker_of, origin_choice_loss
+from .linking import MAX_CANDIDATES, ROLES, SENTENCE_OFFSETS, WORD_DISTANCE_EDGES, linker_of
 
 INFERENCE_TOKENS = 4096  # window tokens per encoder call at inference: bounded memory, matmuls big enough
 TASK_HEADS = {"entities": ("entity",), "joint": ("entity", "claim", "link")}
@@ -154,8 +154,6 @@ class NewsAttribModel(nn.Module):
                 logits = self.linker(words, claim_spans, mention_spans, pair_claim, pair_mention,
                                      pair_sentence, pair_distance)
                 loss = loss + w["link"] * ce(logits, pair_role)
-                if w.get("origin"):
-                    loss = loss + w["origin"] * origin_choice_loss(logits, pair_claim, pair_role, len(claim_spans))
         out["loss"] = loss
         return out
 
