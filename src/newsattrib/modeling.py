@@ -46,8 +46,8 @@ class ModelConfig:
     loss_weights: dict = field(default_factory=lambda: {"entity": 1.0, "claim": 1.0, "link": 1.0})
     max_length: int = 512
     stride: int = 64
-    # overlap of the training windows (None: stride). Overlap only gives the words near a window's edge more
-    # context, which prediction wants; in training a window's edge moves with the article's augmentation
+    # overlap of the training windows (None: stride). Overlap only gives words near a window's edge more
+    # context; each word is still read once, from the window where it sits farthest from an edge
     train_stride: int | None = None
     decoding: dict = field(default_factory=lambda: dict(DEFAULT_DECODING))  # article-level rules, decoding.py
     # every word starts a token of its own (features.encode_article); folders saved before had whole-text tokens
