@@ -180,3 +180,59 @@ def test_reported_speech_ends_at_a_paragraph_break():
     assert decode_claims(text, run_together, "INDIRECT", paragraph_bound=False) == [f"{first}\n\n{second}"]
     touching = [(text.index(first), text.index(first) + len(first)), (text.index(second), text.index(second) + len(second))]
     assert decode_claims(text, touching, "INDIRECT") == [first, second]
+
+
+def _contract(text: str, names: list[tuple[str, int]], claims: list[str]):
+    """A ChainContract over ``text``: mentions given as (name, occurrence), claims by their text."""
+    from newsattrib.decoding import ChainContract, source_key
+    from newsattrib.features import word_span_of
+
+    def span(sub, k=0):
+        at = -1
+        for _ in range(k + 1):
+            at = text.index(sub, at + 1)
+        return word_span_of(words_of(text), at, at + len(sub))
+
+    mentions = [span(n, k) for n, k in names]
+    keys = [source_key(n, True) for n, _ in names]
+    return ChainContract(text, words_of(text), mentions, keys, [span(c) for c in claims]), span
+
+
+def test_a_role_noun_resolves_to_the_nearest_earlier_mention_of_the_name():
+    text = ("Olena Bondar met Ivan Petrenko. Bondar said the grain would come. Petrenko nodded. "
+            "\"Prices will fall,\" the minister said. Bondar later left for Odesa.")
+    contract, span = _contract(text, [("Olena Bondar", 0), ("Bondar", 1), ("Bondar", 2), ("Ivan Petrenko", 0)],
+                               ["Prices will fall,"])
+    claim = span("Prices will fall,")
+    # the linker's favourite was the mention after the claim: the member is the one before it
+    assert contract.member(2, claim) == 1
+    assert contract.member(0, claim) == 1
+
+
+def test_a_name_in_the_claims_own_sentence_beats_other_mentions():
+    text = "Socioloh Maryna Koltsova: «Contracts lift the poor regions»\n\nMaryna Koltsova leads a research group."
+    contract, span = _contract(text, [("Maryna Koltsova", 0), ("Maryna Koltsova", 1)],
+                               ["Contracts lift the poor regions"])
+    assert contract.member(1, span("Contracts lift the poor regions")) == 0
+
+
+def test_the_next_sentence_counts_only_when_it_reports_the_claim():
+    text = ("Marta Hnativ runs the plant. The lines moved west. This was stated by Hnativ. "
+            "Prices rose, Hnativ added.")
+    contract, span = _contract(text, [("Marta Hnativ", 0), ("Hnativ", 1), ("Hnativ", 2)],
+                               ["The lines moved west", "Prices rose"])
+    lines = span("The lines moved west")
+    # both the next sentence and an earlier mention qualify: the linker's likelier wins
+    assert contract.member(0, lines, score=lambda k: {1: 0.9}.get(k, 0.1)) == 1
+    assert contract.member(1, lines, score=lambda k: {0: 0.9}.get(k, 0.1)) == 0
+    # "This was stated by Hnativ" is the next sentence of "The lines moved west" only; for the claim
+    # before a sentence that holds another claim, the earlier mention stands
+    text2 = "Marta Hnativ runs the plant. The lines moved west. Prices rose, Hnativ added."
+    contract2, span2 = _contract(text2, [("Marta Hnativ", 0), ("Hnativ", 1)], ["The lines moved west", "Prices rose"])
+    assert contract2.member(1, span2("The lines moved west"), score=lambda k: 1.0 if k == 1 else 0.0) == 0
+
+
+def test_a_source_named_only_further_on_is_no_member():
+    text = "The bridge will reopen in May. Traffic is light. Mayor Ihor Terekhov visited the site."
+    contract, span = _contract(text, [("Ihor Terekhov", 0)], ["The bridge will reopen in May"])
+    assert contract.member(0, span("The bridge will reopen in May")) is None

@@ -11,6 +11,7 @@ Each claim's chain comes from the linker's scores of its candidate mentions (``l
 """
 from __future__ import annotations
 
+import bisect
 import re
 
 import numpy as np
@@ -18,10 +19,10 @@ import numpy as np
 from .features import tags_to_spans, word_span_of
 from .linking import choose_chain
 from .schema import NEWS, Schema
-from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims
+from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims, sentences
 
 DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
-                    "pool_mentions": False, "relays_by_linker": True}
+                    "pool_mentions": False, "relays_by_linker": True, "contract_members": True}
 NAME_STEM = 5  # letters of a name's last word that identify it across inflections (Давиденко/Давиденка)
 
 
@@ -145,6 +146,82 @@ def source_key(text: str, person: bool) -> str:
     return name_key(text) if person else " ".join(text.casefold().split())
 
 
+def word_sentences(text: str, words: list[tuple[int, int]]) -> list[int]:
+    """The sentence (``textunits.sentences``) of each word."""
+    starts = [s for s, _ in sentences(text)]
+    return [max(0, bisect.bisect_right(starts, start) - 1) for start, _ in words]
+
+
+class ChainContract:
+    """Which mentions ANNOTATION.md lets into a claim's chain, and which mention of a source stands there.
+
+    A source counts if it is named in the claim's own sentences or in the sentence right after them that
+    reports it, or is referred to there by a pronoun or role noun (``the president said``), which resolves
+    to the nearest earlier mention of its name. So a source named only further on is no member, and the
+    member is its mention nearest the claim in the claim's own sentences; else its mention in the next
+    sentence or its nearest earlier one (when both exist, the linker's likelier; a next sentence that
+    holds another claim reports that claim, not this one). The linker scores each (claim, mention) pair
+    on its own, so it cannot know which mention of a name is the nearest earlier one; this rule does.
+    """
+
+    def __init__(self, text: str, words: list[tuple[int, int]], mentions: list[tuple[int, int]], keys: list[str],
+                 claims: list[tuple[int, int]]):
+        self.sent = word_sentences(text, words)
+        self.mentions, self.keys = mentions, keys  # word spans and source keys (``source_key``)
+        self.claim_sentences = {self.sent[i] for s, e in claims for i in (s, e - 1)}
+
+    def member(self, j: int, claim: tuple[int, int], score=None) -> int | None:
+        """The mention that stands for the source of mention ``j`` in ``claim``'s chain, None when the
+        contract lets no mention of it in; ``score(k)``: the linker's probability for mention ``k`` in
+        this role (None: any admissible mention will do, only admissibility is asked)."""
+        first, last = self.sent[claim[0]], self.sent[claim[1] - 1]
+        same = [k for k, (s, e) in enumerate(self.mentions)
+                if self.keys[k] == self.keys[j] and not (s >= claim[0] and e <= claim[1])]
+
+        def gap(k):
+            return max(claim[0] - self.mentions[k][1], self.mentions[k][0] - claim[1])
+
+        own = [k for k in same if first <= self.sent[self.mentions[k][0]] <= last]
+        if own:
+            return min(own, key=gap)
+        following = [k for k in same if self.sent[self.mentions[k][0]] == last + 1]
+        following = min(following, key=gap) if following else None
+        earlier = [k for k in same if self.mentions[k][1] <= claim[0]]
+        earlier = max(earlier, key=lambda k: self.mentions[k][0]) if earlier else None
+        if following is not None and last + 1 in self.claim_sentences and earlier is not None:
+            return earlier
+        if following is None or earlier is None or score is None:
+            return following if earlier is None else earlier
+        return following if score(following) > score(earlier) else earlier
+
+
+def contract_chain(label: str, role_probs: np.ndarray, candidates: np.ndarray, claim: tuple[int, int],
+                   contract: ChainContract, choose, reclass) -> tuple[str, list[int]]:
+    """``choose(label, role_probs)`` (a ``choose_chain``) over the candidates whose source may be a member,
+    each chosen mention then moved to the one the contract names; indices into the article's mentions.
+    Where no candidate's source may be a member, the linker's choice stands unmoved; a chain that lost a
+    relay this way gets ``reclass(n_members)``, so class and length still agree."""
+    allowed = np.array([contract.member(int(c), claim) is not None for c in candidates], dtype=bool)
+    if not allowed.any():
+        label, chain = choose(label, role_probs)
+        return label, [int(candidates[m]) for m in chain]
+    probs = role_probs.copy()
+    probs[~allowed, 1:] = 0.0
+    label, chain = choose(label, probs)
+    row = {int(c): i for i, c in enumerate(candidates)}
+    out: list[int] = []
+    for position, m in enumerate(chain[::-1]):  # origin (role 1) first, then relays (roles 2, 3, ...)
+        role = 1 + position
+
+        def score(k, role=role):
+            return probs[row[k], role] if k in row else 0.0
+
+        member = contract.member(int(candidates[m]), claim, score)
+        if member is not None and member not in out:  # a relay that is the origin's source again is dropped
+            out.insert(0, member)
+    return (label if len(out) == len(chain) else reclass(len(out))), out
+
+
 def drop_silent_speakers(record: dict, text: str, person: str) -> dict:
     """Remove mentions of type ``person`` (SPEAKER) of persons who are in no chain (ANNOTATION.md: a
     SPEAKER is a source), and renumber entity ids; a mention counts as the person of a chain member
@@ -190,19 +267,32 @@ def decode_article(text: str, words: list[tuple[int, int]], entity_probs: np.nda
         if decoding["quote_regions"]:
             claims = claims_on_quotes(text, words, claims, claim_probs, claim_tags, starts)
         mentions = [e for e in entities if e["label"] in schema.sources]
-        names = [source_key(text[m["start"]:m["end"]], m["label"] == schema.person) for m in mentions] \
-            if decoding["pool_mentions"] else None  # which source each mention names, only where pooled
+        names = [source_key(text[m["start"]:m["end"]], m["label"] == schema.person) for m in mentions]
+        claim_words = [(s, e) for s, e, _, _ in claims]
+        contract = ChainContract(text, words, [m["_words"] for m in mentions], names, claim_words) \
+            if decoding["contract_members"] else None
         none = (np.zeros(0, dtype=np.int64), np.zeros((0, len(roles))))
-        scored = link_probs([(s, e) for s, e, _, _ in claims], [m["_words"] for m in mentions]) \
-            if claims and mentions else [none] * len(claims)
+        scored = link_probs(claim_words, [m["_words"] for m in mentions]) if claims and mentions \
+            else [none] * len(claims)
         for i, (s, e, lab, score) in enumerate(claims):
             start, end = char_span(s, e)
             candidates, probs = scored[i]
-            sources = [names[c] for c in candidates] if names is not None else None
-            label, chain = choose_chain(lab, probs, roles, is_quoted(text, start, end), schema, sources,
-                                        decoding["relays_by_linker"])
+            # which source each candidate names, only where pooled
+            sources = [names[c] for c in candidates] if decoding["pool_mentions"] else None
+
+            quoted = is_quoted(text, start, end)
+
+            def choose(label, role_probs, quoted=quoted, sources=sources):
+                return choose_chain(label, role_probs, roles, quoted, schema, sources, decoding["relays_by_linker"])
+
+            if contract is not None:
+                label, chain = contract_chain(lab, probs, candidates, (s, e), contract, choose,
+                                              lambda n, quoted=quoted: schema.chain_class(n, quoted))
+            else:
+                label, chain = choose(lab, probs)
+                chain = [int(candidates[m]) for m in chain]
             record["attributions"].append({"id": f"a{i + 1}", "claim": {"start": start, "end": end},
-                                           "chain": [mentions[candidates[m]]["id"] for m in chain], "label": label,
+                                           "chain": [mentions[m]["id"] for m in chain], "label": label,
                                            "score": round(score, 4)})
         if decoding["speakers_need_chain"] and schema.person:
             record = drop_silent_speakers(record, text, schema.person)
