@@ -7,7 +7,8 @@ quotation marks (reported speech, a clause) ends at a paragraph break. A SPEAKER
 person who is a source in the article (ANNOTATION.md), so a person named only outside every chain
 is not tagged: the decision is made once per article, after the chains.
 
-Each claim's chain comes from the linker's scores of its candidate mentions (``linking.choose_chain``).
+Each claim's chain comes from the linker's scores of its candidate mentions (``linking.choose_chain``),
+each source then at the mention ANNOTATION.md names (``ChainContract``).
 """
 from __future__ import annotations
 
@@ -168,6 +169,9 @@ class ChainContract:
                  claims: list[tuple[int, int]]):
         self.sent = word_sentences(text, words)
         self.mentions, self.keys = mentions, keys  # word spans and source keys (``source_key``)
+        self.by_key: dict[str, list[int]] = {}
+        for k, key in enumerate(keys):
+            self.by_key.setdefault(key, []).append(k)
         self.claim_sentences = {self.sent[i] for s, e in claims for i in (s, e - 1)}
 
     def member(self, j: int, claim: tuple[int, int], score=None) -> int | None:
@@ -175,8 +179,8 @@ class ChainContract:
         contract lets no mention of it in; ``score(k)``: the linker's probability for mention ``k`` in
         this role (None: any admissible mention will do, only admissibility is asked)."""
         first, last = self.sent[claim[0]], self.sent[claim[1] - 1]
-        same = [k for k, (s, e) in enumerate(self.mentions)
-                if self.keys[k] == self.keys[j] and not (s >= claim[0] and e <= claim[1])]
+        same = [k for k in self.by_key[self.keys[j]]
+                if not (self.mentions[k][0] >= claim[0] and self.mentions[k][1] <= claim[1])]
 
         def gap(k):
             return max(claim[0] - self.mentions[k][1], self.mentions[k][0] - claim[1])
