@@ -38,26 +38,3 @@ def test_training_windows_use_train_stride_and_prediction_windows_stride(tiny_mo
     unset = build_model(tiny_model_dir, max_length=12, stride=4)
     assert ArticleCollator.for_model(unset.spec, tok, training=True).stride == 4
 
-
-
-def test_linker_reads_the_claims_cue_context_within_its_article(tiny_model_dir, articles, tmp_path):
-    import newsattrib
-    from newsattrib.pipeline import load_tokenizer
-
-    tok = AutoTokenizer.from_pretrained(tiny_model_dir)
-    model = build_model(tiny_model_dir, max_length=24, stride=6, link_hidden=8, link_context=3)
-    feats = [featurize(a, tok) for a in articles[:2]]
-    batch = ArticleCollator.for_model(model.spec, tok, training=True)(feats)
-    ctx, spans = batch["claim_context"], batch["claim_spans"]
-    assert len(ctx) == len(spans) and len(ctx)
-    assert (ctx[:, 1] == spans[:, 0]).all() and (ctx[:, 2] == spans[:, 1]).all()
-    assert ((ctx[:, 1] - ctx[:, 0]) <= 3).all() and ((ctx[:, 3] - ctx[:, 2]) <= 3).all()
-    n_first = len(feats[0]["word_token"])  # no context crosses into the other article
-    first = spans[:, 0] < n_first
-    assert (ctx[first, 3] <= n_first).all() and (ctx[~first, 0] >= n_first).all()
-    model(**batch)["loss"].backward()
-    assert model.linker.pair.weight.grad is not None
-    model.save(tmp_path)  # the setting is saved: a loaded model reads the same context
-    load_tokenizer(tiny_model_dir).save_pretrained(tmp_path)
-    assert newsattrib.load(tmp_path).model.spec.link_context == 3
-    assert newsattrib.load(tmp_path).predict_articles(articles[:1])[0]["id"] == articles[0].id

@@ -30,7 +30,6 @@ class ArticleCollator:
     max_candidates: int = MAX_CANDIDATES
     sentence_offsets: tuple[int, int] = SENTENCE_OFFSETS
     distance_edges: tuple[int, ...] = WORD_DISTANCE_EDGES
-    link_context: int = 0
 
     @classmethod
     def for_model(cls, spec: ModelConfig, tokenizer: PreTrainedTokenizerBase, training: bool = False
@@ -40,7 +39,7 @@ class ArticleCollator:
         stride = spec.train_stride if training and spec.train_stride is not None else spec.stride
         return cls(tokenizer.cls_token_id, tokenizer.sep_token_id, tokenizer.pad_token_id,
                    spec.max_length, stride, spec.max_candidates, tuple(spec.sentence_offsets),
-                   tuple(spec.distance_edges), spec.link_context)
+                   tuple(spec.distance_edges))
 
     def __call__(self, features: list[dict]) -> dict[str, torch.Tensor]:
         win_ids: list[list[int]] = []
@@ -73,5 +72,4 @@ class ArticleCollator:
 
     def link_pairs(self, features: list[dict], claims: list[list], mentions: list[list]) -> dict[str, torch.Tensor]:
         """``linking.link_pairs`` with this collator's (the model's) settings."""
-        return link_pairs(features, claims, mentions, self.max_candidates, self.sentence_offsets, self.distance_edges,
-                          self.link_context)
+        return link_pairs(features, claims, mentions, self.max_candidates, self.sentence_offsets, self.distance_edges)

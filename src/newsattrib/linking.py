@@ -70,20 +70,15 @@ def nearest_mentions(claim, mentions, starts: list[int], k: int = MAX_CANDIDATES
 
 
 def link_pairs(features: list[dict], claims: list[list], mentions: list[list], max_candidates: int = MAX_CANDIDATES,
-               sentence_offsets=SENTENCE_OFFSETS, distance_edges=WORD_DISTANCE_EDGES, context: int = 0
-               ) -> dict[str, torch.Tensor]:
+               sentence_offsets=SENTENCE_OFFSETS, distance_edges=WORD_DISTANCE_EDGES) -> dict[str, torch.Tensor]:
     """(claim, nearby mention) pairs of the articles of a batch, with word spans offset into the batch;
-    with ``pair_role`` (the training label) when the features carry ``link_roles``; with ``context``, the
-    spans of up to that many words before and after each claim, within its article (``claim_context``)."""
-    claim_spans, mention_spans, pc, pm, sb, db, roles, around = [], [], [], [], [], [], [], []
+    with ``pair_role`` (the training label) when the features carry ``link_roles``."""
+    claim_spans, mention_spans, pc, pm, sb, db, roles = [], [], [], [], [], [], []
     offset = 0
     for f, cl, me in zip(features, claims, mentions):
         sents = f["word_sentence"]
         c0, m0 = len(claim_spans), len(mention_spans)
         claim_spans += [[s + offset, e + offset] for s, e in cl]
-        n_words = len(f["word_token"])
-        around += [[max(0, s - context) + offset, s + offset, e + offset, min(n_words, e + context) + offset]
-                   for s, e in cl]
         mention_spans += [[s + offset, e + offset] for s, e in me]
         starts = [m[0] for m in me]
         for i, c in enumerate(cl):
@@ -104,8 +99,6 @@ def link_pairs(features: list[dict], claims: list[list], mentions: list[list], m
         "pair_sentence": torch.tensor(sb, dtype=torch.long),
         "pair_distance": torch.tensor(db, dtype=torch.long),
     }
-    if context:
-        out["claim_context"] = torch.tensor(around, dtype=torch.long).reshape(-1, 4)
     if roles or "link_roles" in features[0]:
         out["pair_role"] = torch.tensor(roles, dtype=torch.long)
     return out
@@ -129,37 +122,28 @@ def span_means(states: torch.Tensor, spans: torch.Tensor) -> torch.Tensor:
 
 
 class ChainLinker(nn.Module):
-    """Scores the role (none / origin / k-th relay) of a mention in a claim's chain.
-
-    ``context``: it also reads the words just before and after the claim (where the cue stands: ``he
-    said``, ``according to``, ``the minister said``), alone and against the mention."""
+    """Scores the role (none / origin / k-th relay) of a mention in a claim's chain."""
 
     def __init__(self, hidden: int, inner: int, n_roles: int, dropout: float, n_sentence_buckets: int,
-                 n_distance_buckets: int, context: bool = False):
+                 n_distance_buckets: int):
         super().__init__()
         self.sentence = nn.Embedding(n_sentence_buckets, inner)
         self.distance = nn.Embedding(n_distance_buckets, inner)
-        self.pair = nn.Linear((8 if context else 4) * hidden, inner)
+        self.pair = nn.Linear(4 * hidden, inner)
         self.out = nn.Sequential(nn.GELU(), nn.Dropout(dropout), nn.Linear(inner, n_roles))
 
-    def forward(self, words, claim_spans, mention_spans, pair_claim, pair_mention, pair_sentence, pair_distance,
-                claim_context=None):
+    def forward(self, words, claim_spans, mention_spans, pair_claim, pair_mention, pair_sentence, pair_distance):
         """Role logits ``[n_pairs, n_roles]`` of ``link_pairs``'s pairs over the batch's word states."""
         claims = span_means(words, claim_spans)[pair_claim]
         mentions = span_means(words, mention_spans)[pair_mention]
-        parts = [claims, mentions, claims * mentions, claims - mentions]
-        if claim_context is not None:
-            before = span_means(words, claim_context[:, :2])[pair_claim]
-            after = span_means(words, claim_context[:, 2:])[pair_claim]
-            parts += [before, after, before * mentions, after * mentions]
-        return self.out(self.pair(torch.cat(parts, dim=-1)) + self.sentence(pair_sentence)
-                        + self.distance(pair_distance))
+        feats = torch.cat([claims, mentions, claims * mentions, claims - mentions], dim=-1)
+        return self.out(self.pair(feats) + self.sentence(pair_sentence) + self.distance(pair_distance))
 
 
 def linker_of(spec: ModelConfig, hidden: int) -> ChainLinker:
     """The chain linker a model's settings describe, over encoder states of size ``hidden``."""
     return ChainLinker(hidden, spec.link_hidden, len(spec.roles), spec.dropout,
-                       n_sentence_buckets(spec.sentence_offsets), len(spec.distance_edges), spec.link_context > 0)
+                       n_sentence_buckets(spec.sentence_offsets), len(spec.distance_edges))
 
 
 def choose_chain(label: str, role_probs: np.ndarray, roles: list[str], quoted: bool,

@@ -58,8 +58,6 @@ class ModelConfig:
     max_candidates: int = MAX_CANDIDATES
     sentence_offsets: list[int] = field(default_factory=lambda: list(SENTENCE_OFFSETS))
     distance_edges: list[int] = field(default_factory=lambda: list(WORD_DISTANCE_EDGES))
-    # words on each side of a claim whose states the linker also reads (its cue); folders saved before: 0
-    link_context: int = 0
 
     @property
     def heads(self) -> tuple[str, ...]:
@@ -140,7 +138,7 @@ class NewsAttribModel(nn.Module):
 
     def forward(self, input_ids, attention_mask, token_window, token_pos, word_token, entity_tags=None,
                 claim_tags=None, claim_spans=None, mention_spans=None, pair_claim=None, pair_mention=None,
-                pair_sentence=None, pair_distance=None, pair_role=None, claim_context=None, **_):
+                pair_sentence=None, pair_distance=None, pair_role=None, **_):
         words = self.word_states(input_ids, attention_mask, token_window, token_pos, word_token)
         out = {"entity_logits": self.entity_head(words)}
         if "claim" in self.spec.heads:
@@ -154,7 +152,7 @@ class NewsAttribModel(nn.Module):
             loss = loss + w["claim"] * ce(out["claim_logits"], claim_tags)
             if pair_role is not None and pair_role.numel():
                 logits = self.linker(words, claim_spans, mention_spans, pair_claim, pair_mention,
-                                     pair_sentence, pair_distance, claim_context)
+                                     pair_sentence, pair_distance)
                 loss = loss + w["link"] * ce(logits, pair_role)
         out["loss"] = loss
         return out
@@ -278,7 +276,6 @@ def _config_problem(key: str, value) -> str | None:
         "schema": (lambda v: isinstance(v, dict), "must be an object"),
         "split_words": (lambda v: isinstance(v, bool), "must be true or false"),
         "max_candidates": (lambda v: whole(v, 1), "must be a whole number of 1 or more"),
-        "link_context": (lambda v: whole(v, 0), "must be a whole number of 0 or more"),
         "sentence_offsets": (lambda v: isinstance(v, list) and len(v) == 2 and all(whole(x) for x in v)
                              and v[0] <= 0 <= v[1], "must be [low, high], whole numbers with low <= 0 <= high"),
         "distance_edges": (lambda v: isinstance(v, list) and bool(v) and all(whole(x, 0) for x in v)
