@@ -236,3 +236,17 @@ def test_a_source_named_only_further_on_is_no_member():
     text = "The bridge will reopen in May. Traffic is light. Mayor Ihor Terekhov visited the site."
     contract, span = _contract(text, [("Ihor Terekhov", 0)], ["The bridge will reopen in May"])
     assert contract.member(0, span("The bridge will reopen in May")) is None
+
+
+def test_a_relay_that_is_the_origins_source_again_is_dropped_and_the_class_follows():
+    from newsattrib.decoding import contract_chain
+
+    text = "Ivan Petrenko said on Monday that the bridge will reopen, Petrenko told reporters."
+    contract, span = _contract(text, [("Ivan Petrenko", 0), ("Petrenko", 1)], ["the bridge will reopen"])
+    probs = np.array([[0.1, 0.8, 0.1, 0.0, 0.0], [0.1, 0.1, 0.8, 0.0, 0.0]])
+    label, chain = contract_chain("RELAYED", probs, np.array([0, 1]), span("the bridge will reopen"), contract,
+                                  lambda lab, p: choose_chain(lab, p, list(ROLES), False),
+                                  lambda n: NEWS.chain_class(n, False))
+    # both members name Petrenko: the chain keeps one mention of him (the one nearest the claim in its
+    # sentence), and a chain of one source is not RELAYED
+    assert (label, chain) == ("INDIRECT", [1])

@@ -12,7 +12,6 @@ each source then at the mention ANNOTATION.md names (``ChainContract``).
 """
 from __future__ import annotations
 
-import bisect
 import re
 
 import numpy as np
@@ -20,7 +19,7 @@ import numpy as np
 from .features import tags_to_spans, word_span_of
 from .linking import choose_chain
 from .schema import NEWS, Schema
-from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims, sentences
+from .textunits import PARAGRAPH_BREAK, is_quoted, quotation_regions, quote_claim_span, quote_claims, word_sentences
 
 DEFAULT_DECODING = {"quote_regions": True, "speakers_need_chain": True, "paragraph_bound": True,
                     "pool_mentions": False, "relays_by_linker": True, "contract_members": True}
@@ -147,12 +146,6 @@ def source_key(text: str, person: bool) -> str:
     return name_key(text) if person else " ".join(text.casefold().split())
 
 
-def word_sentences(text: str, words: list[tuple[int, int]]) -> list[int]:
-    """The sentence (``textunits.sentences``) of each word."""
-    starts = [s for s, _ in sentences(text)]
-    return [max(0, bisect.bisect_right(starts, start) - 1) for start, _ in words]
-
-
 class ChainContract:
     """Which mentions ANNOTATION.md lets into a claim's chain, and which mention of a source stands there.
 
@@ -192,10 +185,10 @@ class ChainContract:
         following = min(following, key=gap) if following else None
         earlier = [k for k in same if self.mentions[k][1] <= claim[0]]
         earlier = max(earlier, key=lambda k: self.mentions[k][0]) if earlier else None
-        if following is not None and last + 1 in self.claim_sentences and earlier is not None:
+        if following is None or earlier is None:
+            return earlier if following is None else following
+        if last + 1 in self.claim_sentences or score is None:
             return earlier
-        if following is None or earlier is None or score is None:
-            return following if earlier is None else earlier
         return following if score(following) > score(earlier) else earlier
 
 

@@ -7,6 +7,7 @@ the closing mark comes later without it): ANNOTATION.md makes such a region one 
 """
 from __future__ import annotations
 
+import bisect
 import re
 from typing import NamedTuple
 
@@ -202,6 +203,12 @@ def sentences(text: str) -> list[tuple[int, int]]:
         cuts.append(m.end())
     cuts.append(len(text))
     return [span for span in (_trim(text, a, b) for a, b in zip(cuts, cuts[1:])) if span[0] < span[1]]
+
+
+def word_sentences(text: str, words: list[tuple[int, int]]) -> list[int]:
+    """The index in ``sentences(text)`` of each word (by its start)."""
+    starts = [s for s, _ in sentences(text)]
+    return [max(0, bisect.bisect_right(starts, start) - 1) for start, _ in words]
 
 
 def sentence_ids(text: str, words: list[tuple[int, int]]) -> list[int]:
